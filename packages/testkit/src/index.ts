@@ -1,1 +1,7 @@
-export {};
+export { createNextcloudSchema, nextcloudSchemaSql } from './nextcloud-schema.js';
+export { freePort, type RedisServerProcess, startRedisServer } from './redis-server.js';
+export {
+  createTestDatabase,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './test-database.js';
