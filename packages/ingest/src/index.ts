@@ -1,1 +1,6 @@
-export {};
+export {
+  RedisIngest,
+  type RedisIngestOptions,
+  type RedisIngestState,
+  type RedisIngestStats,
+} from './redis-ingest.js';

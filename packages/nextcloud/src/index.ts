@@ -1,1 +1,21 @@
-export {};
+export {
+  InvalidAuthenticationMessageError,
+  InvalidCredentialsError,
+  NextcloudRequestError,
+  NextcloudStatusError,
+  NextcloudUnreachableError,
+} from './auth-errors.js';
+export {
+  InvalidDatabaseConfigError,
+  type MountRoot,
+  type NextcloudDatabase,
+  type NextcloudDatabaseOptions,
+  openNextcloudDatabase,
+  UnsupportedDatabaseError,
+} from './database.js';
+export { NextcloudClient, type NextcloudClientOptions } from './nextcloud-client.js';
+export {
+  StorageMapping,
+  type StorageMappingOptions,
+  type StorageMappingStats,
+} from './storage-mapping.js';

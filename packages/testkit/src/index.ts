@@ -1,7 +1,20 @@
+export { DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
+export {
+  InvalidInputError,
+  NodeExistsError,
+  NodeNotFoundError,
+  ShareRefusedError,
+  UnknownUserError,
+  UserExistsError,
+} from './nextcloud-errors.js';
+export type { AuthBehaviour, RecordedRequest } from './nextcloud-http.js';
 export { createNextcloudSchema, nextcloudSchemaSql } from './nextcloud-schema.js';
+export { phpJsonEncode } from './php-json.js';
 export { freePort, type RedisServerProcess, startRedisServer } from './redis-server.js';
+export { SimulatedNextcloud, type SimulatedNextcloudOptions } from './simulated-nextcloud.js';
 export {
   createTestDatabase,
   type TestDatabase,
   type TestDatabaseOptions,
 } from './test-database.js';
+export type { NextcloudUser } from './users.js';

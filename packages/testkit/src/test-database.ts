@@ -17,6 +17,8 @@ export interface TestDatabase {
   url: string;
   prefix: string;
   pool: pg.Pool;
+  /** Runs a statement on the server's admin database (e.g. to take this database offline). */
+  adminQuery(sql: string): Promise<void>;
   /** Closes the pool and drops the database. */
   drop(): Promise<void>;
 }
@@ -32,12 +34,17 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  // Tests cut connections on purpose (database outages); an idle client's error must not crash.
+  pool.on('error', () => {});
   await createNextcloudSchema(pool, prefix);
   return {
     name,
     url: url.toString(),
     prefix,
     pool,
+    async adminQuery(sql) {
+      await withAdmin(adminUrl, (admin) => admin.query(sql));
+    },
     async drop() {
       await pool.end();
       await withAdmin(adminUrl, (admin) =>

@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import { PostgresDatabase } from './postgres-database.js';
+
+/** One mount whose root lies in a storage: a row of `oc_mounts ⋈ oc_filecache`. */
+export interface MountRoot {
+  userId: string;
+  /** Path of the mount root inside the storage (`''` for a home mount, `files/Shared` …). */
+  rootPath: string;
+  /** Where the root appears for the user, e.g. `/alice/` or `/bob/files/Shared/docs/`. */
+  mountPoint: string;
+}
+
+/** The reads the gateway makes from Nextcloud's database. */
+export interface NextcloudDatabase {
+  /** Every mount whose root lies in `storageId` (oc_mounts ⋈ oc_filecache ON root_id = fileid). */
+  mountsForStorage(storageId: number): Promise<MountRoot[]>;
+  /** Checks the database answers (`SELECT 1`), rejecting within the configured timeout. */
+  ping(): Promise<void>;
+  /** Releases every connection. */
+  close(): Promise<void>;
+}
+
+export interface NextcloudDatabaseOptions {
+  /** Nextcloud's table prefix (config.php `dbtableprefix`), e.g. `oc_`. */
+  prefix: string;
+  logger: Logger;
+  /** Most connections held open at once. @defaultValue 4 */
+  poolSize?: number;
+  /**
+   * Bound on connecting and on each statement, so a dead database fails calls instead of
+   * hanging them. @defaultValue 5_000
+   */
+  timeoutMs?: number;
+}
+
+/** The database URL names a database this gateway cannot read (yet). */
+export class UnsupportedDatabaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedDatabaseError';
+  }
+}
+
+/** The table prefix or URL is malformed. */
+export class InvalidDatabaseConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidDatabaseConfigError';
+  }
+}
+
+const TABLE_PREFIX = /^[A-Za-z0-9_]*$/;
+
+/**
+ * Opens Nextcloud's database by URL. Does not connect yet: the gateway must start while the
+ * database is down, so connection errors surface from the calls instead.
+ */
+export function openNextcloudDatabase(
+  url: string,
+  options: NextcloudDatabaseOptions,
+): NextcloudDatabase {
+  if (!TABLE_PREFIX.test(options.prefix)) {
+    throw new InvalidDatabaseConfigError(
+      `invalid table prefix ${JSON.stringify(options.prefix)}: only A-Z, a-z, 0-9 and _ are allowed`,
+    );
+  }
+  const scheme = urlScheme(url);
+  switch (scheme) {
+    case 'postgres:':
+    case 'postgresql:':
+      return new PostgresDatabase(url, options);
+    default:
+      // MySQL/MariaDB and SQLite arrive later; the URL itself may hold a password, so only the
+      // scheme is named.
+      throw new UnsupportedDatabaseError(
+        `unsupported database URL scheme ${JSON.stringify(scheme)}: only postgres:// and postgresql:// are supported`,
+      );
+  }
+}
+
+function urlScheme(url: string): string {
+  if (!URL.canParse(url)) {
+    throw new InvalidDatabaseConfigError('the database URL is not a valid URL');
+  }
+  return new URL(url).protocol;
+}
