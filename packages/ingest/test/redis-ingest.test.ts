@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NOTIFY_CHANNELS, type NotifyChannel, type NotifyEvent } from '@gw/events';
-import { type RedisServerProcess, startRedisServer } from '@gw/testkit';
+import { captureLogs, type LogLine, type RedisServerProcess, startRedisServer } from '@gw/testkit';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { RedisIngest, type RedisIngestOptions } from '../src/index.js';
-import { captureLogs, type LogLine } from './log-capture.js';
 
 /** One valid message per channel, as Nextcloud's PHP publishes them. */
 const VALID: Record<NotifyChannel, { raw: string; payload: unknown }> = {

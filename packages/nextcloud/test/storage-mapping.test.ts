@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, freePort, type TestDatabase } from '@gw/testkit';
+import { captureLogs, createTestDatabase, freePort, type TestDatabase } from '@gw/testkit';
 import pino from 'pino';
 import {
   type MountRoot,
@@ -9,7 +9,6 @@ import {
   openNextcloudDatabase,
   StorageMapping,
 } from '../src/index.js';
-import { captureLogs } from './log-capture.js';
 import { insertMounts, insertStorage, testDatabaseName } from './nextcloud-rows.js';
 
 const PREFIX = 'nct_';

@@ -1,4 +1,5 @@
 export { DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
+export { captureLogs, type LogLine } from './log-capture.js';
 export {
   InvalidInputError,
   NodeExistsError,
