@@ -1,5 +1,6 @@
 export { DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
 export { captureLogs, type LogLine } from './log-capture.js';
+export { mountPointHash } from './mount-cache.js';
 export {
   InvalidInputError,
   NodeExistsError,

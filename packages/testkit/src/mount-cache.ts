@@ -15,6 +15,11 @@ export interface MountRow {
   providerClass: string;
 }
 
+/** `oc_mounts.mount_point_hash`: `hash('xxh128', $mountPoint)`, as Nextcloud 33 writes it. */
+export function mountPointHash(mountPoint: string): Promise<string> {
+  return xxhash128(mountPoint);
+}
+
 /** `oc_mounts`, as `OC\Files\Config\UserMountCache` keeps it. */
 export class MountCache {
   readonly #table: string;
@@ -23,10 +28,7 @@ export class MountCache {
     this.#table = table;
   }
 
-  /**
-   * Adds the mount unless the user already has it (the table's unique key).
-   * `mount_point_hash` is `hash('xxh128', $mountPoint)`, as Nextcloud 33 writes it.
-   */
+  /** Adds the mount unless the user already has it (the table's unique key). */
   async add(db: pg.ClientBase, mount: MountRow): Promise<void> {
     await db.query(
       `INSERT INTO ${this.#table}
@@ -38,7 +40,7 @@ export class MountCache {
         mount.rootId,
         mount.user,
         mount.mountPoint,
-        await xxhash128(mount.mountPoint),
+        await mountPointHash(mount.mountPoint),
         mount.providerClass,
       ],
     );

@@ -56,9 +56,9 @@ export class NextcloudFiles {
    * The home as Nextcloud sets it up on first login: storage `home::{uid}`, its root `''` and
    * `files` folders, and the mount `/{uid}/`. Publishes nothing; keeps what already exists.
    */
-  async setUpHome(uid: string): Promise<void> {
+  async setUpHome(uid: string): Promise<{ storage: number }> {
     const { pool, homes, mounts } = this.#options;
-    await inTransaction(pool, async (db) => {
+    return inTransaction(pool, async (db) => {
       const storage = await homes.create(db, uid);
       const root = await this.#ensureFolder(db, storage, '', -1);
       await this.#ensureFolder(db, storage, 'files', root);
@@ -70,6 +70,7 @@ export class NextcloudFiles {
         mountPoint,
         providerClass: HOME_MOUNT_PROVIDER,
       });
+      return { storage };
     });
   }
 

@@ -131,10 +131,13 @@ export class SimulatedNextcloud implements NextcloudHttpState {
     return this.#http.requests;
   }
 
-  /** Creates the account and its home (storage `home::{uid}`, `''` and `files`, mount `/{uid}/`). */
-  async addUser(user: NextcloudUser): Promise<void> {
+  /**
+   * Creates the account and its home (storage `home::{uid}`, `''` and `files`, mount `/{uid}/`);
+   * resolves the home's numeric storage id.
+   */
+  async addUser(user: NextcloudUser): Promise<{ storage: number }> {
     this.#users.add(user);
-    await this.#files.setUpHome(user.uid);
+    return this.#files.setUpHome(user.uid);
   }
 
   /**
