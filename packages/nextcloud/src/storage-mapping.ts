@@ -46,6 +46,8 @@ export class StorageMapping {
   readonly #now: () => number;
   readonly #entries = new Map<number, Entry>();
   readonly #loading = new Map<number, Promise<readonly MountRoot[]>>();
+  /** Bumped by `forgetAll`, so a load that started before it does not cache its rows. */
+  #generation = 0;
 
   constructor(options: StorageMappingOptions) {
     this.#database = options.database;
@@ -77,9 +79,21 @@ export class StorageMapping {
     return Promise.resolve(entry.rows);
   }
 
+  /**
+   * Drops every cached entry: mounts changed (a new share, a group membership) and the next
+   * update of any storage must see them, not wait up to five minutes as upstream does.
+   */
+  forgetAll(): void {
+    this.#entries.clear();
+    this.#loading.clear();
+    this.#generation++;
+  }
+
   #load(storageId: number): Promise<readonly MountRoot[]> {
     this.stats.queries++;
-    const load = this.#query(storageId).finally(() => this.#loading.delete(storageId));
+    const load = this.#query(storageId).finally(() => {
+      if (this.#loading.get(storageId) === load) this.#loading.delete(storageId);
+    });
     this.#loading.set(storageId, load);
     return load;
   }
@@ -103,10 +117,13 @@ export class StorageMapping {
   }
 
   async #query(storageId: number): Promise<readonly MountRoot[]> {
+    const generation = this.#generation;
     try {
       const rows = Object.freeze(await this.#database.mountsForStorage(storageId));
       const ttl = this.#minTtlMs + Math.random() * this.#ttlSpreadMs;
-      this.#entries.set(storageId, { rows, validUntil: this.#now() + ttl, refreshFailed: false });
+      if (generation === this.#generation) {
+        this.#entries.set(storageId, { rows, validUntil: this.#now() + ttl, refreshFailed: false });
+      }
       return rows;
     } catch (err) {
       this.stats.errors++;

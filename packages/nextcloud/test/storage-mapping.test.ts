@@ -109,6 +109,20 @@ describe('StorageMapping', () => {
     assert.deepEqual(mapping.stats, { queries: 1, hits: 1, staleHits: 0, errors: 0 });
   });
 
+  it('sees mounts added after forgetAll at once, even from a load that was under way', async () => {
+    const storageId = await newStorage('home::forgotten');
+    const mapping = new StorageMapping({ database: open(), logger: pino({ level: 'silent' }) });
+    assert.deepEqual(users(await mapping.mounts(storageId)), ['alice', 'bob']);
+    const underWay = mapping.mounts(storageId + 1_000);
+    await insertMounts(db.pool, PREFIX, storageId, [
+      { userId: 'erin', rootPath: 'files/shared', mountPoint: '/erin/files/shared/' },
+    ]);
+    mapping.forgetAll();
+    await underWay;
+    assert.deepEqual(users(await mapping.mounts(storageId)), ['alice', 'bob', 'erin']);
+    assert.equal(mapping.stats.queries, 3);
+  });
+
   it('spreads expiry over [minTtlMs, maxTtlMs]', async () => {
     // Unknown storages load as empty lists, which are cached all the same.
     const storages = Array.from({ length: 20 }, (_, index) => 3_000_000_000 + index);

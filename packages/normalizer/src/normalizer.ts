@@ -23,7 +23,11 @@ export const USER_FACING_CHANNELS: readonly UserFacingChannel[] = [
 
 export interface NormalizerOptions {
   /** Mounts per storage id; in production the cached `StorageMapping` of `@gw/nextcloud`. */
-  mapping: { mounts(storageId: number): Promise<readonly MountedRoot[]> };
+  mapping: {
+    mounts(storageId: number): Promise<readonly MountedRoot[]>;
+    /** Forget cached mounts: they just changed. */
+    forgetAll(): void;
+  };
 }
 
 /**
@@ -43,7 +47,9 @@ export class Normalizer {
         return this.#storageUpdate(event.payload, receivedAt);
       case 'notify_group_membership_update':
       case 'notify_user_share_created':
-        // Nextcloud does not say which files appeared: an update of unknown files.
+        // The user's mounts changed (a share, a group folder): storage updates must see the new
+        // ones from now on. Nextcloud does not say which files appeared: unknown files changed.
+        this.#mapping.forgetAll();
         return [{ type: 'file', user: event.payload.user, change: null, receivedAt }];
       case 'notify_activity':
         return [{ type: 'activity', user: event.payload.user, receivedAt }];

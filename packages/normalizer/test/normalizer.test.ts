@@ -6,8 +6,12 @@ import { type MountedRoot, Normalizer } from '../src/index.js';
 /** A storage mapping backed by a literal table, standing in for the database-backed one. */
 function mappingOf(storages: Record<number, MountedRoot[]>) {
   return {
+    forgotten: 0,
     async mounts(storageId: number) {
       return storages[storageId] ?? [];
+    },
+    forgetAll() {
+      this.forgotten++;
     },
   };
 }
@@ -109,8 +113,9 @@ describe('Normalizer', () => {
     ]);
   });
 
-  it('turns group membership and new shares into an update of unknown files', async () => {
-    const normalizer = new Normalizer({ mapping: mappingOf({}) });
+  it('turns group membership and new shares into an update of unknown files and fresh mounts', async () => {
+    const mapping = mappingOf({});
+    const normalizer = new Normalizer({ mapping });
     const group = await normalizer.normalize(
       { channel: 'notify_group_membership_update', payload: { user: 'foo', group: 'asd' } },
       at,
@@ -121,6 +126,7 @@ describe('Normalizer', () => {
     );
     assert.deepEqual(group, [{ type: 'file', user: 'foo', change: null, receivedAt: at }]);
     assert.deepEqual(share, group);
+    assert.equal(mapping.forgotten, 2, 'cached mounts were dropped for each');
   });
 
   it('passes activity, notification and custom events through for their user', async () => {
@@ -144,7 +150,7 @@ describe('Normalizer', () => {
 
   it('rejects when the mounts cannot be loaded', async () => {
     const normalizer = new Normalizer({
-      mapping: { mounts: () => Promise.reject(new Error('connection refused')) },
+      mapping: { mounts: () => Promise.reject(new Error('connection refused')), forgetAll() {} },
     });
     await assert.rejects(
       normalizer.normalize(storageUpdate(1, 'files', 1), at),
