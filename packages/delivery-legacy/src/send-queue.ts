@@ -9,12 +9,20 @@ export const MAX_FILE_IDS = 100;
 /** A slot flushes only once nothing was pushed into it for this long, so bursts merge. */
 const MERGE_WINDOW_MS = 100;
 
+/**
+ * ...unless its message has waited this long: under a steady stream of events (gaps shorter than
+ * the merge window) upstream never flushed at all.
+ */
+const MAX_MERGE_HOLD_MS = 1000;
+
 const NOTIFICATION_DEBOUNCE_MS = 1000;
 
 class Slot {
   message: QueuedMessage | undefined = undefined;
   /** When a message was last pushed into this slot. */
   received = 0;
+  /** When the slot's current message was first pushed. */
+  pendingSince = 0;
   /** When this slot last flushed; "never" lets the first message out without debounce. */
   sent = Number.NEGATIVE_INFINITY;
 
@@ -46,13 +54,15 @@ export class SendQueue {
 
   push(message: QueuedMessage, now: number): void {
     const slot = this.#slot(message.type);
+    if (slot.message === undefined) slot.pendingSince = now;
     slot.message = slot.message === undefined ? message : coalesce(slot.message, message);
     slot.received = now;
   }
 
   /**
    * Takes the messages that are due: a slot is due when it holds a message, its debounce time
-   * has passed since it last flushed, and nothing was pushed into it for 100 ms.
+   * has passed since it last flushed, and nothing was pushed into it for 100 ms (or its message
+   * has already waited a second).
    *
    * @param activeConnections authenticated connections in the whole process; more connections
    *   stretch the file/activity debounce (one second per ten connections)
@@ -78,7 +88,9 @@ export class SendQueue {
     for (const slot of this.#slots) {
       const slotDebounceMs = slot.type === 'notification' ? notificationDebounceMs : debounceMs;
       if (slot.message === undefined) continue;
-      if (now - slot.sent <= slotDebounceMs || now - slot.received <= mergeWindowMs) continue;
+      const merging =
+        now - slot.received <= mergeWindowMs && now - slot.pendingSince < MAX_MERGE_HOLD_MS;
+      if (now - slot.sent <= slotDebounceMs || merging) continue;
       due.push(slot.message);
       slot.message = undefined;
       slot.sent = now;

@@ -87,6 +87,16 @@ describe('SendQueue', () => {
     assert.deepEqual(queue.drain(101, 1000), [notification]);
   });
 
+  it('flushes under a steady stream once the message has waited a second', () => {
+    const queue = new SendQueue(1, 15);
+    for (let t = 0; t < 1000; t += 50) {
+      queue.push(file(t), t);
+      assert.deepEqual(queue.drain(t + 1, 1), [], `nothing due at ${t + 1} ms`);
+    }
+    queue.push(file(1000), 1000);
+    assert.equal(queue.drain(1001, 1)[0]?.type, 'file');
+  });
+
   it('debounces notifications by a fixed second regardless of connections and jitter', () => {
     const queue = new SendQueue(1.5, 15);
     queue.push(notification, 0);
