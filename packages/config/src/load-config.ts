@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { type CommandLine, readCommandLine } from './command-line.js';
+import type { Config } from './config.js';
+import { ConfigError } from './config-error.js';
+import { readNextcloudConfig } from './config-file.js';
+import { settingsFromEnv, withDotEnv } from './environment.js';
+
+export interface LoadConfigInput {
+  /** Arguments after the node and script entries. */
+  argv: string[];
+  /** The process environment; a `.env` file in `cwd` fills in what it lacks. */
+  env: NodeJS.ProcessEnv;
+  /** Where `.env` and a relative CONFIG_FILE are looked up. @defaultValue process.cwd() */
+  cwd?: string;
+}
+
+/**
+ * Builds the configuration from flags, environment and config.php, in that precedence, field by
+ * field. Action flags (--help, --version, --dump-config) are not its business and are skipped;
+ * see parseCommandLine. Throws {@link ConfigError}.
+ */
+export function loadConfig(input: LoadConfigInput): Config {
+  return resolveConfig(readCommandLine(input.argv), input.env, input.cwd ?? process.cwd());
+}
+
+export function resolveConfig(cli: CommandLine, env: NodeJS.ProcessEnv, cwd: string): Config {
+  const fromEnv = settingsFromEnv(withDotEnv(env, cwd));
+  if (cli.globConfig && cli.configFile === undefined) {
+    throw new ConfigError('--glob-config', '--glob-config needs the CONFIG_FILE argument');
+  }
+  const file =
+    cli.configFile === undefined
+      ? undefined
+      : readNextcloudConfig(resolve(cwd, cli.configFile), cli.globConfig);
+  const given = { ...fromEnv, ...defined(cli.settings) };
+  const databaseUrl = given.databaseUrl ?? file?.databaseUrl();
+  if (databaseUrl === undefined) throw notConfigured('DATABASE_URL', '--database-url', 'database');
+  const redis = given.redis ?? file?.redis();
+  if (redis === undefined) throw notConfigured('REDIS_URL', '--redis-url', 'redis');
+  const nextcloudUrl = given.nextcloudUrl ?? file?.nextcloudUrl;
+  if (nextcloudUrl === undefined)
+    throw notConfigured('NEXTCLOUD_URL', '--nextcloud-url', 'nextcloud');
+  return {
+    nextcloudUrl,
+    databaseUrl,
+    databasePrefix: given.databasePrefix ?? file?.databasePrefix ?? 'oc_',
+    redis,
+    port: given.port ?? 7867,
+    bind: given.bind ?? '::',
+    logLevel: given.logLevel ?? 'warn',
+    maxDebounceTime: given.maxDebounceTime ?? 15,
+    maxConnectionTime: given.maxConnectionTime ?? 0,
+    debounceDisable: given.debounceDisable ?? false,
+    allowSelfSigned: given.allowSelfSigned ?? false,
+    noAnsi: given.noAnsi ?? false,
+    userAgent: given.userAgent,
+  };
+}
+
+/** Drops absent keys, so spreading a higher-precedence source never erases a lower one. */
+function defined<T extends object>(settings: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(settings).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
+
+function notConfigured(env: string, flag: string, what: string): ConfigError {
+  return new ConfigError(
+    env,
+    `No ${what} server is configured: set ${env} or ${flag}, or give the path of config.php`,
+  );
+}

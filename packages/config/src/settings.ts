@@ -1,0 +1,87 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { InvalidValueError } from './invalid-value-error.js';
+import { parseLogSpec } from './log-spec.js';
+import { parseRedisUrl } from './redis-url.js';
+
+const DATABASE_SCHEMES = new Set(['postgres:', 'postgresql:', 'mysql:', 'mariadb:', 'sqlite:']);
+
+/** Runs a parser that throws {@link InvalidValueError} inside a zod transform. */
+function via<T>(parse: (text: string) => T) {
+  return (text: string, ctx: z.RefinementCtx<string>): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (!(error instanceof InvalidValueError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.reason });
+      return z.NEVER;
+    }
+  };
+}
+
+function databaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidValueError('not a valid URL');
+  }
+  if (!DATABASE_SCHEMES.has(url.protocol)) {
+    throw new InvalidValueError(
+      `unsupported scheme ${JSON.stringify(url.protocol)} (use postgres://, postgresql://, mysql://, mariadb:// or sqlite://)`,
+    );
+  }
+  return text;
+}
+
+function nextcloudUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidValueError('not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidValueError('expected an http:// or https:// URL');
+  }
+  return text.endsWith('/') ? text : `${text}/`;
+}
+
+const seconds = z
+  .string()
+  .regex(/^\d{1,9}$/, 'expected a whole number of seconds')
+  .transform(Number);
+
+/**
+ * How each setting's text (from an env var, a flag or config.php) becomes its typed value.
+ * Every message says what was expected and never repeats the value, which may be a secret.
+ */
+export const settingsSchema = z
+  .object({
+    databaseUrl: z.string().transform(via(databaseUrl)),
+    databasePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{0,64}$/, 'expected at most 64 letters, digits or underscores'),
+    redis: z.string().transform(via(parseRedisUrl)),
+    nextcloudUrl: z.string().transform(via(nextcloudUrl)),
+    port: z
+      .string()
+      .regex(/^\d{1,5}$/, 'expected a port number 0-65535')
+      .transform(Number)
+      .refine((port) => port <= 65535, 'expected a port number 0-65535'),
+    bind: z.string().refine((ip) => isIP(ip) !== 0, 'expected an IP address'),
+    logLevel: z.string().transform(via(parseLogSpec)),
+    maxDebounceTime: seconds,
+    maxConnectionTime: seconds,
+    debounceDisable: z.boolean(),
+    allowSelfSigned: z.boolean(),
+    noAnsi: z.boolean(),
+    userAgent: z
+      .string()
+      .regex(/^[\x20-\x7e]*$/, 'expected printable ASCII (it becomes an HTTP header)'),
+  })
+  .partial();
+
+/** One source's settings; a setting it does not give is absent. */
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingName = keyof Settings;

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Config, loadConfig } from '../src/index.js';
+import { configError, tempDir } from './temp-dir.js';
+
+const { dir, write } = tempDir();
+
+write(
+  'nextcloud/config.php',
+  `<?php
+$CONFIG = array (
+  'overwrite.cli.url' => 'https://cloud.example.com',
+  'dbtype' => 'pgsql',
+  'dbhost' => 'db',
+  'dbname' => 'nextcloud',
+  'dbuser' => 'nc',
+  'dbpassword' => 'php-secret',
+  'dbtableprefix' => 'nc_',
+  'redis' => array('host' => 'redis', 'port' => 6379, 'password' => 'redis-secret'),
+);
+`,
+);
+const phpOnly: Config = {
+  nextcloudUrl: 'https://cloud.example.com/',
+  databaseUrl: 'postgresql://nc:php-secret@db/nextcloud',
+  databasePrefix: 'nc_',
+  redis: { host: 'redis', port: 6379, db: 0, password: 'redis-secret' },
+  port: 7867,
+  bind: '::',
+  logLevel: 'warn',
+  maxDebounceTime: 15,
+  maxConnectionTime: 0,
+  debounceDisable: false,
+  allowSelfSigned: false,
+  noAnsi: false,
+  userAgent: undefined,
+};
+const envOnly = {
+  NEXTCLOUD_URL: 'http://nc.local',
+  DATABASE_URL: 'postgres://u:p@db/nc',
+  REDIS_URL: 'redis://cache',
+};
+
+const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => loadConfig({ argv, env, cwd: dir });
+
+describe('loadConfig', () => {
+  it('takes everything from config.php (relative to cwd), with notify_push defaults', () => {
+    assert.deepEqual(load(['nextcloud/config.php']), phpOnly);
+  });
+
+  it('runs from the environment alone, with the same defaults', () => {
+    assert.deepEqual(load([], envOnly), {
+      ...phpOnly,
+      nextcloudUrl: 'http://nc.local/',
+      databaseUrl: 'postgres://u:p@db/nc',
+      databasePrefix: 'oc_',
+      redis: { host: 'cache', port: 6379, db: 0 },
+    });
+  });
+
+  it('prefers flags over the environment over config.php, field by field', () => {
+    const env = {
+      DATABASE_PREFIX: 'env_',
+      PORT: '8000',
+      BIND: '127.0.0.1',
+      REDIS_URL: 'redis://env-cache:6390',
+      NEXTCLOUD_URL: 'http://env.local',
+    };
+    const config = load(
+      ['nextcloud/config.php', '--port', '9000', '--nextcloud-url=http://flag.local'],
+      env,
+    );
+    assert.deepEqual(config, {
+      ...phpOnly,
+      port: 9000,
+      bind: '127.0.0.1',
+      nextcloudUrl: 'http://flag.local/',
+      databasePrefix: 'env_',
+      redis: { host: 'env-cache', port: 6390, db: 0 },
+    });
+  });
+
+  it('lets an environment switch stand when no flag is given, and a flag turn it on', () => {
+    assert.equal(load([], { ...envOnly, ALLOW_SELF_SIGNED: 'true' }).allowSelfSigned, true);
+    assert.equal(
+      load(['--allow-self-signed'], { ...envOnly, ALLOW_SELF_SIGNED: 'no' }).allowSelfSigned,
+      true,
+    );
+    assert.equal(load(['--debounce-disable'], envOnly).debounceDisable, true);
+  });
+
+  it('does not need config.php database or Redis keys that the environment overrides', () => {
+    write(
+      'partial/config.php',
+      `<?php $CONFIG = ['overwrite.cli.url' => 'http://nc', 'dbtype' => 'oci', 'redis.cluster' => ['seeds' => ['a:1']]];`,
+    );
+    const config = load(['partial/config.php'], {
+      DATABASE_URL: 'postgres://db/nc',
+      REDIS_URL: 'redis://r',
+    });
+    assert.equal(config.databaseUrl, 'postgres://db/nc');
+    assert.deepEqual(config.redis, { host: 'r', port: 6379, db: 0 });
+    assert.throws(() => load(['partial/config.php']), configError('dbtype'));
+  });
+
+  it('still requires overwrite.cli.url in a given config.php, as upstream does', () => {
+    write('no-url/config.php', `<?php $CONFIG = ['dbtype' => 'pgsql'];`);
+    assert.throws(
+      () => load(['no-url/config.php'], envOnly),
+      configError('overwrite.cli.url', /not set/),
+    );
+  });
+
+  it('reads settings from a .env file in the working directory', () => {
+    const withDotEnv = tempDir();
+    withDotEnv.write(
+      '.env',
+      'NEXTCLOUD_URL=http://dotenv.local\nDATABASE_URL=postgres://db/nc\nREDIS_URL=redis://r\nPORT=7100\n',
+    );
+    const config = loadConfig({ argv: [], env: { PORT: '7200' }, cwd: withDotEnv.dir });
+    assert.equal(config.nextcloudUrl, 'http://dotenv.local/');
+    assert.equal(config.port, 7200);
+  });
+
+  it('stops when a required server is missing, with upstream wording', () => {
+    assert.throws(
+      () => load([], {}),
+      configError('DATABASE_URL', /^No database server is configured/),
+    );
+    assert.throws(
+      () => load([], { DATABASE_URL: envOnly.DATABASE_URL }),
+      configError('REDIS_URL', /^No redis server is configured/),
+    );
+    assert.throws(
+      () => load([], { DATABASE_URL: envOnly.DATABASE_URL, REDIS_URL: envOnly.REDIS_URL }),
+      configError('NEXTCLOUD_URL', /^No nextcloud server is configured/),
+    );
+  });
+
+  it('names the key in every error it raises', () => {
+    const cases: [string[], NodeJS.ProcessEnv, string][] = [
+      [['--port=x'], envOnly, '--port'],
+      [[], { ...envOnly, PORT: 'x' }, 'PORT'],
+      [[], { ...envOnly, METRICS_PORT: '9' }, 'METRICS_PORT'],
+      [['--glob-config'], envOnly, '--glob-config'],
+      [['missing/config.php'], envOnly, 'CONFIG_FILE'],
+      [['--nope'], envOnly, '--nope'],
+    ];
+    for (const [argv, env, key] of cases) {
+      assert.throws(
+        () => load(argv, env),
+        (error: Error) =>
+          configError(key)(error) && (key === 'CONFIG_FILE' || error.message.includes(key)),
+        key,
+      );
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InvalidValueError } from '../src/index.js';
+import { parseRedisUrl } from '../src/redis-url.js';
+
+describe('parseRedisUrl', () => {
+  it('reads redis:// URLs with credentials, port and database', () => {
+    assert.deepEqual(parseRedisUrl('redis://cache'), { host: 'cache', port: 6379, db: 0 });
+    assert.deepEqual(parseRedisUrl('redis://user:p%40ss@cache:6380/3'), {
+      host: 'cache',
+      port: 6380,
+      db: 3,
+      username: 'user',
+      password: 'p@ss',
+    });
+    assert.deepEqual(parseRedisUrl('redis://:secret@127.0.0.1/'), {
+      host: '127.0.0.1',
+      port: 6379,
+      db: 0,
+      password: 'secret',
+    });
+    assert.deepEqual(parseRedisUrl('redis://[::1]:6390'), { host: '::1', port: 6390, db: 0 });
+  });
+
+  it('turns on TLS for rediss://', () => {
+    assert.deepEqual(parseRedisUrl('rediss://cache.example.com:6380/1'), {
+      host: 'cache.example.com',
+      port: 6380,
+      db: 1,
+      tls: true,
+    });
+  });
+
+  it('reads Unix socket URLs with an optional db, user and pass', () => {
+    assert.deepEqual(parseRedisUrl('redis+unix:///run/redis.sock'), {
+      path: '/run/redis.sock',
+      db: 0,
+    });
+    assert.deepEqual(parseRedisUrl('unix:///run/redis.sock?db=2&user=u&pass=p'), {
+      path: '/run/redis.sock',
+      db: 2,
+      username: 'u',
+      password: 'p',
+    });
+  });
+
+  it('rejects other forms with a reason that never contains the password', () => {
+    const cases: [string, RegExp][] = [
+      ['not a url', /not a valid URL/],
+      ['http://cache', /unsupported scheme "http:"/],
+      ['redis:///0', /missing host/],
+      ['redis://:hunter2@cache/abc', /database number/],
+      ['redis://:hunter2@cache?protocol=resp3', /query parameters/],
+      ['rediss://:hunter2@cache#insecure', /#insecure.*not supported yet/],
+      ['unix://host/run/redis.sock', /takes no host/],
+      ['unix:///run/redis.sock?pass=hunter2&timeout=1', /unknown query parameter "timeout"/],
+      ['redis+unix://', /missing socket path/],
+    ];
+    for (const [url, reason] of cases) {
+      assert.throws(
+        () => parseRedisUrl(url),
+        (error: unknown) =>
+          error instanceof InvalidValueError &&
+          reason.test(error.reason) &&
+          !error.reason.includes('hunter2'),
+        url,
+      );
+    }
+  });
+});
