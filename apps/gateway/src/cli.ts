@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { ConfigError, parseCommandLine, redactConfig, usage } from '@gw/config';
+import { startGateway } from './gateway.js';
+import { createLogger } from './logger.js';
+import { onShutdownSignal } from './shutdown.js';
+import { runTestClient } from './test-client.js';
+import { versionLine } from './version.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  if (subcommand === 'demo') {
+    const { runDemo } = await import('./demo.js');
+    return runDemo();
+  }
+  if (subcommand === 'test-client') return testClient(rest);
+  return serve(argv);
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const command = parseCommandLine(argv, process.env);
+  switch (command.kind) {
+    case 'help':
+      console.log(usage);
+      return 0;
+    case 'version':
+      console.log(versionLine);
+      return 0;
+    case 'dump-config':
+      console.log(JSON.stringify(redactConfig(command.config), null, 2));
+      return 0;
+    case 'run': {
+      const logger = createLogger(command.config.logLevel, command.config.noAnsi);
+      const gateway = await startGateway(command.config, logger);
+      logger.info({ url: gateway.url }, `${versionLine} listening`);
+      await onShutdownSignal(logger);
+      await gateway.close();
+      return 0;
+    }
+  }
+}
+
+async function testClient(args: string[]): Promise<number> {
+  const [url, username, password] = args;
+  if (url === undefined || username === undefined || password === undefined) {
+    console.error('usage: notify-gateway test-client <nextcloud-url> <username> <password>');
+    return 2;
+  }
+  await runTestClient({ url, username, password });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // A configuration mistake is the user's to fix: one line, no stack trace.
+    if (err instanceof ConfigError) console.error(`notify-gateway: ${err.message}`);
+    else console.error(`notify-gateway: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,61 @@
+import type { NotifyEvent, UserEvent } from '@gw/events';
+import type { Normalizer } from '@gw/normalizer';
+import type { Logger } from 'pino';
+
+/** Where routed events go. The legacy delivery today; the Solid delivery joins it later. */
+export interface EventSinks {
+  deliver(event: UserEvent): void;
+  preAuth(user: string, token: string): void;
+  reset(): void;
+}
+
+export interface EventRouterStats {
+  /** Storage updates dropped because their mounts could not be loaded. */
+  mappingFailures: number;
+}
+
+/**
+ * Dispatches each decoded `notify_*` event: user-facing ones through the normalizer to the
+ * deliveries, control ones to their handler. Never throws: one bad event must not stop the next.
+ */
+export function createEventRouter(normalizer: Normalizer, sinks: EventSinks, logger: Logger) {
+  const stats: EventRouterStats = { mappingFailures: 0 };
+
+  const deliverAll = (events: UserEvent[]) => {
+    for (const event of events) sinks.deliver(event);
+  };
+
+  function route(event: NotifyEvent, receivedAt: number): void {
+    switch (event.channel) {
+      case 'notify_pre_auth':
+        sinks.preAuth(event.payload.user, event.payload.token);
+        return;
+      case 'notify_signal':
+        logger.info('reset signal received, closing every connection');
+        sinks.reset();
+        return;
+      case 'notify_test_cookie':
+      case 'notify_config':
+      case 'notify_query':
+        logger.debug({ channel: event.channel }, 'ignoring control message');
+        return;
+      case 'notify_storage_update':
+        normalizer.normalize(event, receivedAt).then(deliverAll, (err: unknown) => {
+          stats.mappingFailures++;
+          logger.warn(
+            { err, storage: event.payload.storage },
+            'failed to load the storage mapping, dropping the storage update',
+          );
+        });
+        return;
+      default:
+        normalizer.normalize(event, receivedAt).then(deliverAll, (err: unknown) => {
+          logger.error({ err, channel: event.channel }, 'failed to normalize event');
+        });
+    }
+  }
+
+  return { route, stats };
+}
+
+export type EventRouter = ReturnType<typeof createEventRouter>;
