@@ -79,6 +79,7 @@ export async function startGateway(
 
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
   });
   const close = async () => {

@@ -48,7 +48,11 @@ export async function discoverEndpoint(
   const body = (await response.json()) as CapabilitiesResponse;
   const websocket = body.ocs?.data?.capabilities?.notify_push?.endpoints?.websocket;
   if (typeof websocket !== 'string') {
-    throw new TestClientError('this Nextcloud has no notify_push capability (is the app set up?)');
+    // Nextcloud lists the capability to logged-in users only, and treats bad credentials on this
+    // public page as anonymous: both causes look the same from here.
+    throw new TestClientError(
+      'no notify_push capability: check the username and password, and that the app is set up',
+    );
   }
   return websocket;
 }
