@@ -2,10 +2,11 @@
 //   - 10,000 authenticated connections (1,000 users × 10): handshakes/s and RSS per connection
 //   - one storage update visible to all of them: publish → last notify_file, p50/p99 over rounds
 //   - storage updates/s sustained with the mapping cache warm
+//   - the floor for the fan-out: a bare ws server sending one frame to as many sockets
 // Everything runs on loopback: a private redis-server, a throwaway PostgreSQL database with
 // Nextcloud's tables, the simulated Nextcloud, and the gateway as a child process (so its RSS is
 // its own). Options: --users N --per-user N --rounds N --runs N --updates N
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -37,6 +38,7 @@ const UPDATES = Number(args.updates);
 const THROUGHPUT_USERS = 100;
 
 const gatewayCli = fileURLToPath(new URL('../apps/gateway/src/cli.ts', import.meta.url));
+const bareWsServer = fileURLToPath(new URL('./bare-ws-server.ts', import.meta.url));
 
 interface Client {
   socket: WebSocket;
@@ -102,6 +104,10 @@ async function main() {
       `storage updates: ${rates.map((rate) => rate.toFixed(0)).join(', ')} /s over ${RUNS} runs of ${UPDATES} → median ${percentile(rates, 50).toFixed(0)} /s`,
     );
     for (const client of [...clients, ...tpClients]) client.socket.terminate();
+    const floor = await bareWsFloor(clients.length);
+    console.log(
+      `floor, bare ws server to ${clients.length} sockets: p50 ${percentile(floor, 50).toFixed(1)} ms, p99 ${percentile(floor, 99).toFixed(1)} ms → gateway/floor p50 ${(percentile(lastLatencies, 50) / percentile(floor, 50)).toFixed(2)}×`,
+    );
   } finally {
     gateway?.kill('SIGTERM');
     if (gateway) await once(gateway, 'exit');
@@ -201,7 +207,49 @@ function connect(url: string, user: BenchUser): Promise<Client> {
   });
 }
 
-async function fanOutRounds(publisher: Redis, storage: number, clients: Client[]) {
+/** The same fan-out from a bare ws server: what the sockets alone cost on this machine. */
+async function bareWsFloor(connections: number) {
+  const child = fork(bareWsServer, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  try {
+    const [{ port }] = (await once(child, 'message')) as [{ port: number }];
+    const url = `ws://127.0.0.1:${port}`;
+    const clients = await openAll(url, connections, 256);
+    const latencies = await rounds(clients, () => child.send('broadcast'));
+    for (const client of clients) client.socket.terminate();
+    return latencies;
+  } finally {
+    child.kill();
+  }
+}
+
+function openAll(url: string, count: number, concurrency: number): Promise<Client[]> {
+  const pending = Array.from({ length: count }, () => url);
+  const clients: Client[] = [];
+  const worker = async () => {
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const socket = new WebSocket(next, { perMessageDeflate: false });
+      await once(socket, 'open');
+      const client: Client = { socket, onMessage: undefined };
+      socket.on('message', (data) => client.onMessage?.(data.toString()));
+      clients.push(client);
+    }
+  };
+  return Promise.all(Array.from({ length: concurrency }, worker)).then(() => clients);
+}
+
+function fanOutRounds(publisher: Redis, storage: number, clients: Client[]) {
+  let round = 0;
+  return rounds(clients, async () => {
+    round++;
+    await publisher.publish(
+      'notify_storage_update',
+      JSON.stringify({ storage, path: `files/round-${round}`, file_id: round }),
+    );
+  });
+}
+
+/** ROUNDS times: trigger one message to every client, time until the last one has it. */
+async function rounds(clients: Client[], trigger: () => unknown) {
   const lastLatencies: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     let pending = clients.length;
@@ -215,10 +263,7 @@ async function fanOutRounds(publisher: Redis, storage: number, clients: Client[]
       }
     });
     const t0 = performance.now();
-    await publisher.publish(
-      'notify_storage_update',
-      JSON.stringify({ storage, path: `files/round-${round}`, file_id: round + 1 }),
-    );
+    await trigger();
     await withTimeout(done, 10_000, `round ${round}: some connections got nothing`);
     lastLatencies.push(last - t0);
     await sleep(200);

@@ -6,7 +6,7 @@ import type { NotifyChannel } from '@gw/events';
 import { RedisIngest } from '@gw/ingest';
 import { NextcloudClient, openNextcloudDatabase, StorageMapping } from '@gw/nextcloud';
 import { Normalizer, USER_FACING_CHANNELS } from '@gw/normalizer';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { createEventRouter, type EventRouter } from './event-router.js';
@@ -79,7 +79,7 @@ export async function startGateway(
 
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
   });
   const close = async () => {

@@ -118,8 +118,9 @@ export class LegacyConnection {
     this.send(AUTHENTICATED_FRAME, now);
   }
 
-  send(text: string, now: number): void {
-    this.socket.send(text);
+  /** Sends a text frame (a Buffer holds its UTF-8 bytes). */
+  send(text: string | Buffer, now: number): void {
+    this.socket.send(text, { binary: false });
     this.#lastSentAt = now;
   }
 

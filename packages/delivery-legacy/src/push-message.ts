@@ -13,6 +13,16 @@ export type QueuedMessage =
 
 export type QueuedMessageType = QueuedMessage['type'];
 
+/**
+ * The constant frames, encoded once: a fan-out sends the same bytes to thousands of sockets, and
+ * handing ws a ready Buffer spares it a UTF-8 encoding per socket.
+ */
+const ENCODED = {
+  notify_file: Buffer.from('notify_file'),
+  notify_activity: Buffer.from('notify_activity'),
+  notify_notification: Buffer.from('notify_notification'),
+};
+
 const ACTIVITY: QueuedMessage = { type: 'activity' };
 const NOTIFICATION: QueuedMessage = { type: 'notification' };
 
@@ -32,16 +42,19 @@ export function toQueuedMessage(event: Exclude<UserEvent, CustomEvent>): QueuedM
  * The text frame for a queued message. `notify_file_id [1,2]` only for a connection that sent
  * `listen notify_file_id` and only when every merged update named its file.
  */
-export function formatQueuedMessage(message: QueuedMessage, listensToFileIds: boolean): string {
+export function formatQueuedMessage(
+  message: QueuedMessage,
+  listensToFileIds: boolean,
+): string | Buffer {
   switch (message.type) {
     case 'file':
       return listensToFileIds && message.fileIds !== null
         ? `notify_file_id ${JSON.stringify(message.fileIds)}`
-        : 'notify_file';
+        : ENCODED.notify_file;
     case 'activity':
-      return 'notify_activity';
+      return ENCODED.notify_activity;
     case 'notification':
-      return 'notify_notification';
+      return ENCODED.notify_notification;
   }
 }
 

@@ -8,13 +8,19 @@ describe('push messages', () => {
       formatQueuedMessage({ type: 'file', fileIds: [1, 2, 3] }, true),
       'notify_file_id [1,2,3]',
     );
-    assert.equal(formatQueuedMessage({ type: 'file', fileIds: [1, 2, 3] }, false), 'notify_file');
-    assert.equal(formatQueuedMessage({ type: 'file', fileIds: null }, true), 'notify_file');
+    assert.equal(
+      String(formatQueuedMessage({ type: 'file', fileIds: [1, 2, 3] }, false)),
+      'notify_file',
+    );
+    assert.equal(String(formatQueuedMessage({ type: 'file', fileIds: null }, true)), 'notify_file');
   });
 
   it('formats activity and notification messages', () => {
-    assert.equal(formatQueuedMessage({ type: 'activity' }, true), 'notify_activity');
-    assert.equal(formatQueuedMessage({ type: 'notification' }, false), 'notify_notification');
+    assert.equal(String(formatQueuedMessage({ type: 'activity' }, true)), 'notify_activity');
+    assert.equal(
+      String(formatQueuedMessage({ type: 'notification' }, false)),
+      'notify_notification',
+    );
   });
 
   it('turns a file event without a change into an unknown-file update', () => {
