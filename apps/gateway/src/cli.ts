@@ -49,7 +49,9 @@ async function testClient(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+// `pnpm gateway -- <args>` passes the `--` on; it is not the end-of-options marker here.
+const args = process.argv.slice(2);
+main(args[0] === '--' ? args.slice(1) : args).then(
   (code) => process.exit(code),
   (err: unknown) => {
     // A configuration mistake is the user's to fix: one line, no stack trace.

@@ -2,24 +2,17 @@
 // itself): each gets its clear outcome, and the next valid event is still delivered.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectAuth, type Stack, startStack, TestSocket } from './stack.js';
+import { TestWebSocket, until } from '@gw/testkit';
+import { connectAuth, type Stack, startStack } from './stack.js';
 
 const users = [
   { uid: 'alice', password: 'alice-pw' },
   { uid: 'bob', password: 'bob-pw' },
 ];
 
-const until = async (condition: () => boolean, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
-
 describe('bad input', () => {
   let stack: Stack;
-  let alice: TestSocket;
+  let alice: TestWebSocket;
 
   before(async () => {
     stack = await startStack({
@@ -71,40 +64,40 @@ describe('bad input', () => {
   });
 
   it('refuses a binary frame during the handshake', async () => {
-    const client = await TestSocket.open(stack.wsUrl);
+    const client = await TestWebSocket.open(stack.wsUrl);
     client.socket.send(Buffer.from([1, 2, 3]));
     assert.equal(await client.next(), 'err: Invalid authentication message');
-    assert.equal(await client.closed(), 1008);
+    assert.equal(await client.closed, 1008);
     await stillDelivers();
   });
 
   it('closes a connection whose frame exceeds the size limit', async () => {
-    const client = await TestSocket.open(stack.wsUrl);
+    const client = await TestWebSocket.open(stack.wsUrl);
     client.send('x'.repeat(64 * 1024));
-    assert.equal(await client.closed(), 1009);
+    assert.equal(await client.closed, 1009);
     await stillDelivers();
   });
 
   it('answers garbage credentials with err: Invalid credentials', async () => {
-    const client = await TestSocket.open(stack.wsUrl);
+    const client = await TestWebSocket.open(stack.wsUrl);
     client.send('\u0000\u00ff garbage', '{"not":"a password"}');
     assert.equal(await client.next(), 'err: Invalid credentials');
     await stillDelivers();
   });
 
   it('times out a client that sends nothing', async () => {
-    const client = await TestSocket.open(stack.wsUrl);
+    const client = await TestWebSocket.open(stack.wsUrl);
     assert.equal(await client.next(), 'Authentication timeout');
-    assert.equal(await client.closed(), 1008);
+    assert.equal(await client.closed, 1008);
   });
 
   it("refuses a user's 66th connection while the other 65 keep receiving", async () => {
     const connections = [];
     for (let i = 0; i < 65; i++) connections.push(await connectAuth(stack, 'carol', 'carol-pw'));
-    const extra = await TestSocket.open(stack.wsUrl);
+    const extra = await TestWebSocket.open(stack.wsUrl);
     extra.send('carol', 'carol-pw');
     assert.equal(await extra.next(), 'err: Connection limit exceeded for user');
-    assert.equal(await extra.closed(), 1008);
+    assert.equal(await extra.closed, 1008);
     await stack.nextcloud.publish('notify_notification', { user: 'carol' });
     for (const connection of connections)
       assert.equal(await connection.next(), 'notify_notification');
@@ -113,7 +106,7 @@ describe('bad input', () => {
 
   it('reports a failing or hanging Nextcloud as an err: reply, then recovers', async () => {
     const attempt = async () => {
-      const client = await TestSocket.open(stack.wsUrl);
+      const client = await TestWebSocket.open(stack.wsUrl);
       client.send('bob', 'bob-pw');
       const reply = await client.next();
       client.close();
@@ -161,7 +154,7 @@ describe('bad input', () => {
     await stack.redis.kill();
     await until(() => stack.gateway.ingest.state !== 'subscribed');
     await stack.redis.start();
-    await until(() => stack.gateway.ingest.state === 'subscribed', 10_000);
+    await until(() => stack.gateway.ingest.state === 'subscribed', 'resubscription', 10_000);
     await stillDelivers();
   });
 });

@@ -9,8 +9,8 @@ import {
   SimulatedNextcloud,
   startRedisServer,
   type TestDatabase,
+  TestWebSocket,
 } from '@gw/testkit';
-import { TestSocket } from './stack.js';
 
 const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -115,12 +115,12 @@ describe('notify-gateway command line', () => {
     const child = cli([], env);
     const listening = await logLine(child, (line) => typeof line.url === 'string');
     const wsUrl = `${String(listening.url).replace('http', 'ws')}/push/ws`;
-    const client = await TestSocket.open(wsUrl);
+    const client = await TestWebSocket.open(wsUrl);
     client.send('alice', 'secret-pw');
     assert.equal(await client.next(), 'authenticated');
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
-    assert.equal(await client.closed(), 1001);
+    assert.equal(await client.closed, 1001);
     const [code] = (await exited) as [number];
     assert.equal(code, 0);
   });

@@ -57,6 +57,6 @@ describe('gateway with debouncing on', () => {
   it('closes every connection on the reset signal', async () => {
     const alice = await connectAuth(stack, 'alice', 'alice-pw');
     await stack.nextcloud.publish('notify_signal', '"reset"');
-    assert.equal(await alice.closed(), 1012);
+    assert.equal(await alice.closed, 1012);
   });
 });

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { type Config, loadConfig } from '@gw/config';
 import {
   createTestDatabase,
@@ -6,9 +5,9 @@ import {
   SimulatedNextcloud,
   startRedisServer,
   type TestDatabase,
+  TestWebSocket,
 } from '@gw/testkit';
 import pino from 'pino';
-import { WebSocket } from 'ws';
 import { type Gateway, type GatewayOverrides, startGateway } from '../src/gateway.js';
 
 /**
@@ -71,79 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-/** A client socket that queues what it receives, so tests can await the next frame. */
-export class TestSocket {
-  readonly socket: WebSocket;
-  readonly #messages: string[] = [];
-  readonly #waiters: ((message: string) => void)[] = [];
-  closeCode: number | undefined;
-
-  constructor(url: string, options?: ConstructorParameters<typeof WebSocket>[2]) {
-    this.socket = new WebSocket(url, options);
-    this.socket.on('message', (data) => {
-      const text = data.toString();
-      const waiter = this.#waiters.shift();
-      if (waiter) waiter(text);
-      else this.#messages.push(text);
-    });
-    this.socket.on('close', (code) => {
-      this.closeCode = code;
-    });
-  }
-
-  static async open(url: string, options?: ConstructorParameters<typeof WebSocket>[2]) {
-    const client = new TestSocket(url, options);
-    await once(client.socket, 'open');
-    return client;
-  }
-
-  send(...frames: string[]) {
-    for (const frame of frames) this.socket.send(frame);
-  }
-
-  /** The next text frame, failing after `timeoutMs`. */
-  next(timeoutMs = 2_000): Promise<string> {
-    const queued = this.#messages.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        reject(new Error(`no message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const waiter = (message: string) => {
-        clearTimeout(timer);
-        resolve(message);
-      };
-      this.#waiters.push(waiter);
-    });
-  }
-
-  /** Asserts that nothing arrives within `ms`. */
-  async nothingWithin(ms = 200): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    if (this.#messages.length > 0) {
-      throw new Error(`unexpected message(s): ${JSON.stringify(this.#messages)}`);
-    }
-  }
-
-  async closed(timeoutMs = 2_000): Promise<number> {
-    if (this.closeCode !== undefined) return this.closeCode;
-    const timer = setTimeout(() => this.socket.terminate(), timeoutMs);
-    const [code] = (await once(this.socket, 'close')) as [number];
-    clearTimeout(timer);
-    return code;
-  }
-
-  close() {
-    this.socket.terminate();
-  }
-}
-
 /** Connects and authenticates (upstream `connect_auth`). */
-export async function connectAuth(stack: Stack, user: string, password: string) {
-  const client = await TestSocket.open(stack.wsUrl);
-  client.send(user, password);
-  const reply = await client.next();
-  if (reply !== 'authenticated') throw new Error(`authentication failed: ${reply}`);
-  return client;
+export function connectAuth(stack: Stack, user: string, password: string) {
+  return TestWebSocket.authenticated(stack.wsUrl, user, password);
 }

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { mountPointHash } from '@gw/testkit';
-import { connectAuth, type Stack, startStack, TestSocket } from './stack.js';
+import { mountPointHash, TestWebSocket } from '@gw/testkit';
+import { connectAuth, type Stack, startStack } from './stack.js';
 
 const users = [
   { uid: 'foo', password: 'bar' },
@@ -37,7 +37,7 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('upstream notify_push integration cases', () => {
   let stack: Stack;
-  const clients: TestSocket[] = [];
+  const clients: TestWebSocket[] = [];
   const connect = async (user: string) => {
     const client = await connectAuth(stack, user, 'bar');
     clients.push(client);
@@ -53,14 +53,14 @@ describe('upstream notify_push integration cases', () => {
   });
 
   it('test_auth: authenticates with the right password', async () => {
-    const client = await TestSocket.open(stack.wsUrl);
+    const client = await TestWebSocket.open(stack.wsUrl);
     clients.push(client);
     client.send('foo', 'bar');
     assert.equal(await client.next(), 'authenticated');
   });
 
   it('test_auth_failure: replies err: Invalid credentials to a wrong password', async () => {
-    const client = await TestSocket.open(stack.wsUrl);
+    const client = await TestWebSocket.open(stack.wsUrl);
     clients.push(client);
     client.send('foo', 'not_bar');
     assert.equal(await client.next(), 'err: Invalid credentials');
@@ -127,7 +127,7 @@ describe('upstream notify_push integration cases', () => {
     await wait(100);
     await stack.nextcloud.publish('notify_pre_auth', { user: 'foo', token: 'token' });
     await wait(100);
-    const client = await TestSocket.open(stack.wsUrl);
+    const client = await TestWebSocket.open(stack.wsUrl);
     clients.push(client);
     client.send('', 'token');
     assert.equal(await client.next(), 'authenticated');

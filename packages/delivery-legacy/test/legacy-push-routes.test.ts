@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  delay,
-  MAX_FRAME_BYTES,
-  startServer,
-  TestClient,
-  type TestServer,
-  until,
-} from './harness.js';
+import { TestWebSocket, until } from '@gw/testkit';
+import { delay, MAX_FRAME_BYTES, startServer, type TestServer } from './harness.js';
 
 describe('legacy push routes and handshake', () => {
   let server: TestServer;
-  const clients: TestClient[] = [];
+  const clients: TestWebSocket[] = [];
 
   before(async () => {
     server = await startServer({ authTimeoutMs: 300, preAuthTtlMs: 200 });
@@ -21,8 +15,8 @@ describe('legacy push routes and handshake', () => {
     await server.close();
   });
 
-  async function open(path = '/ws', headers?: Record<string, string>): Promise<TestClient> {
-    const client = await TestClient.open(`${server.url}${path}`, { headers });
+  async function open(path = '/ws', headers?: Record<string, string>): Promise<TestWebSocket> {
+    const client = await TestWebSocket.open(`${server.url}${path}`, { headers });
     clients.push(client);
     return client;
   }
@@ -174,7 +168,7 @@ describe('legacy handshake against a slow or failing Nextcloud', () => {
   });
 
   it('sends the rejection message of the credential check as err: text', async () => {
-    const client = await TestClient.open(`${server.url}/ws`);
+    const client = await TestWebSocket.open(`${server.url}/ws`);
     client.send('foo', 'bar');
     assert.equal(
       await client.next(),
@@ -184,7 +178,7 @@ describe('legacy handshake against a slow or failing Nextcloud', () => {
   });
 
   it('times out a credential check slower than the handshake timeout', async () => {
-    const client = await TestClient.open(`${server.url}/ws`);
+    const client = await TestWebSocket.open(`${server.url}/ws`);
     client.send('slow', 'bar');
     assert.equal(await client.next(), 'Authentication timeout');
     assert.equal(await client.closed, 1008);
@@ -194,7 +188,7 @@ describe('legacy handshake against a slow or failing Nextcloud', () => {
   });
 
   it('does not register a client that left during the credential check', async () => {
-    const client = await TestClient.open(`${server.url}/ws`);
+    const client = await TestWebSocket.open(`${server.url}/ws`);
     client.send('slow', 'bar');
     await until(() => release !== noRelease);
     client.close();

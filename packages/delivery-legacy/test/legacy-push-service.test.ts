@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { TestWebSocket, until } from '@gw/testkit';
 import type { LegacyPushOptions } from '../src/index.js';
-import { delay, fileEvent, startServer, TestClient, type TestServer, until } from './harness.js';
+import { delay, fileEvent, startServer, type TestServer } from './harness.js';
 
 /** Each case gets its own server, so counters and timers start fresh. */
 function withServer(overrides: Partial<LegacyPushOptions> = {}) {
-  const state: { server?: TestServer; clients: TestClient[] } = { clients: [] };
+  const state: { server?: TestServer; clients: TestWebSocket[] } = { clients: [] };
   const setup = async () => {
     state.server = await startServer(overrides);
     return state.server;
   };
   const connect = async (user: string) => {
-    const client = await TestClient.authenticated(`${state.server?.url}/ws`, user);
+    const client = await TestWebSocket.authenticated(`${state.server?.url}/ws`, user);
     state.clients.push(client);
     return client;
   };
@@ -25,8 +26,8 @@ function withServer(overrides: Partial<LegacyPushOptions> = {}) {
 describe('message delivery without debounce', () => {
   const ctx = withServer({ debounceDisabled: true });
   let server: TestServer;
-  let foo: TestClient;
-  let foo2: TestClient;
+  let foo: TestWebSocket;
+  let foo2: TestWebSocket;
 
   before(async () => {
     server = await ctx.setup();
@@ -163,7 +164,7 @@ describe('per-user connection limit', () => {
   it('refuses the 66th connection of a user while the other 65 keep receiving', async () => {
     const server = await ctx.setup();
     const clients = await Promise.all(Array.from({ length: 65 }, () => ctx.connect('foo')));
-    const extra = await TestClient.open(`${server.url}/ws`);
+    const extra = await TestWebSocket.open(`${server.url}/ws`);
     extra.send('foo', 'bar');
     assert.equal(await extra.next(), 'err: Connection limit exceeded for user');
     assert.equal(await extra.closed, 1008);
@@ -198,7 +199,7 @@ describe('keepalive', () => {
 
   it('terminates a client that does not answer pings', async () => {
     const server = await ctx.setup();
-    const client = await TestClient.open(`${server.url}/ws`, { autoPong: false });
+    const client = await TestWebSocket.open(`${server.url}/ws`, { autoPong: false });
     client.send('foo', 'bar');
     assert.equal(await client.next(), 'authenticated');
     assert.equal(await client.closed, 1006);
@@ -207,7 +208,7 @@ describe('keepalive', () => {
 
   it('closes a connection whose pong does not match the nonce', async () => {
     const server = await ctx.setup();
-    const client = await TestClient.open(`${server.url}/ws`, { autoPong: false });
+    const client = await TestWebSocket.open(`${server.url}/ws`, { autoPong: false });
     client.socket.on('ping', () => client.socket.pong(Buffer.from([1, 2, 3, 4, 5])));
     client.send('foo', 'bar');
     assert.equal(await client.next(), 'authenticated');
@@ -291,12 +292,12 @@ describe('reset and close', () => {
   it('close closes open and handshaking sockets with 1001', async () => {
     const server = await ctx.setup();
     const open = await ctx.connect('foo');
-    const handshaking = await TestClient.open(`${server.url}/ws`);
+    const handshaking = await TestWebSocket.open(`${server.url}/ws`);
     handshaking.send('foo');
     await delay(20);
     await server.service.close();
     assert.deepEqual(await Promise.all([open.closed, handshaking.closed]), [1001, 1001]);
-    const late = await TestClient.open(`${server.url}/ws`);
+    const late = await TestWebSocket.open(`${server.url}/ws`);
     assert.equal(await late.closed, 1001);
   });
 });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NOTIFY_CHANNELS, type NotifyChannel, type NotifyEvent } from '@gw/events';
-import { captureLogs, type LogLine, type RedisServerProcess, startRedisServer } from '@gw/testkit';
+import {
+  captureLogs,
+  type LogLine,
+  type RedisServerProcess,
+  startRedisServer,
+  until,
+} from '@gw/testkit';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { RedisIngest, type RedisIngestOptions } from '../src/index.js';
@@ -33,14 +39,6 @@ const VALID: Record<NotifyChannel, { raw: string; payload: unknown }> = {
   notify_query: { raw: '"metrics"', payload: 'metrics' },
   notify_signal: { raw: '"reset"', payload: 'reset' },
 };
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 const messages = (lines: LogLine[], msg: string) => lines.filter((line) => line.msg === msg);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { captureLogs, createTestDatabase, freePort, type TestDatabase } from '@gw/testkit';
+import { captureLogs, createTestDatabase, freePort, type TestDatabase, until } from '@gw/testkit';
 import pino from 'pino';
 import {
   type MountRoot,
@@ -19,14 +19,6 @@ const MAX_TTL = 2_000;
 function manualClock() {
   let now = 1_000_000;
   return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 /** Waits until the mapping answers with rows other than `stale` (a refresh landed). */

@@ -19,4 +19,6 @@ export {
   type TestDatabase,
   type TestDatabaseOptions,
 } from './test-database.js';
+export { TestWebSocket } from './test-web-socket.js';
+export { until } from './until.js';
 export type { NextcloudUser } from './users.js';
