@@ -3,6 +3,7 @@
 // deployments run with.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TestWebSocket } from '@gw/testkit';
 import { connectAuth, type Stack, startStack } from './stack.js';
 
 const users = [
@@ -52,6 +53,18 @@ describe('gateway with debouncing on', () => {
     await stack.nextcloud.writeFile('alice', 'files/notes.txt', 'hello');
     assert.equal(await alice.next(3_000), 'notify_file');
     alice.close();
+  });
+
+  it("forwards the client's address chain to Nextcloud's credential check", async () => {
+    const client = await TestWebSocket.open(stack.wsUrl, {
+      headers: { 'X-Forwarded-For': '203.0.113.7, 198.51.100.2' },
+    });
+    client.send('carol', 'carol-pw');
+    assert.equal(await client.next(), 'authenticated');
+    const check = stack.nextcloud.requests.findLast((request) => request.path.endsWith('/uid'));
+    assert.equal(check?.forwardedFor, '203.0.113.7, 198.51.100.2, 127.0.0.1');
+    assert.equal(check?.userAgent, undefined, 'no User-Agent unless configured');
+    client.close();
   });
 
   it('closes every connection on the reset signal', async () => {
