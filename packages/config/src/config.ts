@@ -45,4 +45,14 @@ export interface Config {
   noAnsi: boolean;
   /** User-Agent for requests to Nextcloud; none by default. */
   userAgent: string | undefined;
+  /** Listen on this Unix socket instead of TCP. @defaultValue undefined */
+  socketPath: string | undefined;
+  /** Mode of the Unix socket files (main and metrics). @defaultValue 0o660 */
+  socketPermissions: number;
+  /** Serve `/metrics` on this TCP port; off when unset. @defaultValue undefined */
+  metricsPort: number | undefined;
+  /** Serve `/metrics` on this Unix socket; wins over `metricsPort`. @defaultValue undefined */
+  metricsSocketPath: string | undefined;
+  /** Serve TLS directly: PEM certificate and key paths, both or neither. @defaultValue undefined */
+  tls: { certPath: string; keyPath: string } | undefined;
 }

@@ -54,7 +54,22 @@ export function resolveConfig(cli: CommandLine, env: NodeJS.ProcessEnv, cwd: str
     allowSelfSigned: given.allowSelfSigned ?? false,
     noAnsi: given.noAnsi ?? false,
     userAgent: given.userAgent,
+    socketPath: given.socketPath,
+    socketPermissions: given.socketPermissions ?? 0o660,
+    metricsPort: given.metricsPort,
+    metricsSocketPath: given.metricsSocketPath,
+    tls: tlsFiles(given.tlsCert, given.tlsKey),
   };
+}
+
+/** TLS needs both files; one alone is a mistake worth stopping for. */
+function tlsFiles(certPath: string | undefined, keyPath: string | undefined) {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined)
+    throw new ConfigError('TLS_CERT', 'TLS_KEY is set but TLS_CERT is not: both are needed');
+  if (keyPath === undefined)
+    throw new ConfigError('TLS_KEY', 'TLS_CERT is set but TLS_KEY is not: both are needed');
+  return { certPath, keyPath };
 }
 
 /** Drops absent keys, so spreading a higher-precedence source never erases a lower one. */

@@ -76,6 +76,21 @@ export const settingsSchema = z
     debounceDisable: z.boolean(),
     allowSelfSigned: z.boolean(),
     noAnsi: z.boolean(),
+    socketPath: z.string().min(1, 'expected a path'),
+    socketPermissions: z
+      .string()
+      // notify_push accepts any 4-character value or one starting with 0, read as octal.
+      .regex(/^0?[0-7]{3,4}$/, 'expected an octal mode such as 0660')
+      .transform((text) => Number.parseInt(text, 8))
+      .refine((mode) => mode <= 0o7777, 'expected an octal mode such as 0660'),
+    metricsPort: z
+      .string()
+      .regex(/^\d{1,5}$/, 'expected a port number 0-65535')
+      .transform(Number)
+      .refine((port) => port <= 65535, 'expected a port number 0-65535'),
+    metricsSocketPath: z.string().min(1, 'expected a path'),
+    tlsCert: z.string().min(1, 'expected a path'),
+    tlsKey: z.string().min(1, 'expected a path'),
     userAgent: z
       .string()
       .regex(/^[\x20-\x7e]*$/, 'expected printable ASCII (it becomes an HTTP header)'),

@@ -129,13 +129,6 @@ describe('readCommandLine', () => {
 
   it('stops on notify_push flags that are not supported yet', () => {
     const cases: [string[], string][] = [
-      [['--socket-path', '/run/push.sock'], '--socket-path'],
-      [['--socket-permissions=0660'], '--socket-permissions'],
-      [['-m', '9000'], '-m'],
-      [['--metrics-port=9000'], '--metrics-port'],
-      [['--metrics-socket-path=/m.sock'], '--metrics-socket-path'],
-      [['--tls-cert=/c.pem'], '--tls-cert'],
-      [['--tls-key=/k.pem'], '--tls-key'],
       [['--redis-tls-cert=/c.pem'], '--redis-tls-cert'],
       [['--redis-tls-key=/k.pem'], '--redis-tls-key'],
       [['--redis-tls-ca=/ca.pem'], '--redis-tls-ca'],

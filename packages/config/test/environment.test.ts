@@ -83,12 +83,6 @@ describe('settingsFromEnv', () => {
 
   it('stops on notify_push variables that are not supported yet', () => {
     for (const name of [
-      'SOCKET_PATH',
-      'SOCKET_PERMISSIONS',
-      'METRICS_PORT',
-      'METRICS_SOCKET_PATH',
-      'TLS_CERT',
-      'TLS_KEY',
       'REDIS_TLS_CERT',
       'REDIS_TLS_KEY',
       'REDIS_TLS_CA',

@@ -34,6 +34,11 @@ const phpOnly: Config = {
   allowSelfSigned: false,
   noAnsi: false,
   userAgent: undefined,
+  socketPath: undefined,
+  socketPermissions: 0o660,
+  metricsPort: undefined,
+  metricsSocketPath: undefined,
+  tls: undefined,
 };
 const envOnly = {
   NEXTCLOUD_URL: 'http://nc.local',
@@ -137,11 +142,29 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the socket, metrics and TLS settings', () => {
+    const config = load(['-m', '9100', '--tls-cert', '/c.pem'], {
+      ...envOnly,
+      SOCKET_PATH: '/run/push.sock',
+      SOCKET_PERMISSIONS: '0600',
+      METRICS_SOCKET_PATH: '/run/metrics.sock',
+      TLS_KEY: '/k.pem',
+    });
+    assert.equal(config.socketPath, '/run/push.sock');
+    assert.equal(config.socketPermissions, 0o600);
+    assert.equal(config.metricsPort, 9100);
+    assert.equal(config.metricsSocketPath, '/run/metrics.sock');
+    assert.deepEqual(config.tls, { certPath: '/c.pem', keyPath: '/k.pem' });
+  });
+
   it('names the key in every error it raises', () => {
     const cases: [string[], NodeJS.ProcessEnv, string][] = [
       [['--port=x'], envOnly, '--port'],
       [[], { ...envOnly, PORT: 'x' }, 'PORT'],
-      [[], { ...envOnly, METRICS_PORT: '9' }, 'METRICS_PORT'],
+      [[], { ...envOnly, METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+      [[], { ...envOnly, SOCKET_PERMISSIONS: '999' }, 'SOCKET_PERMISSIONS'],
+      [[], { ...envOnly, TLS_CERT: '/c.pem' }, 'TLS_KEY'],
+      [[], { ...envOnly, TLS_KEY: '/k.pem' }, 'TLS_CERT'],
       [['--glob-config'], envOnly, '--glob-config'],
       [['missing/config.php'], envOnly, 'CONFIG_FILE'],
       [['--nope'], envOnly, '--nope'],
