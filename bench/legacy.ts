@@ -3,6 +3,7 @@
 //   - one storage update visible to all of them: publish → last notify_file, p50/p99 over rounds
 //   - storage updates/s sustained with the mapping cache warm
 //   - the floor for the fan-out: a bare ws server sending one frame to as many sockets
+//   - the storage-mapping query on PostgreSQL, MariaDB and SQLite, cold and warm (storage-mapping.ts)
 // Everything runs on loopback: a private redis-server, a throwaway PostgreSQL database with
 // Nextcloud's tables, the simulated Nextcloud, and the gateway as a child process (so its RSS is
 // its own). Options: --users N --per-user N --rounds N --runs N --updates N
@@ -20,6 +21,7 @@ import {
 } from '@gw/testkit';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
+import { benchStorageMapping } from './storage-mapping.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -116,6 +118,7 @@ async function main() {
     await database.drop();
     await redis.stop();
   }
+  console.log(await benchStorageMapping());
 }
 
 interface BenchUser {

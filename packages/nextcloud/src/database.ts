@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
-import { PostgresDatabase } from './postgres-database.js';
+import { mysqlDriver } from './mysql-driver.js';
+import { postgresDriver } from './postgres-driver.js';
+import { type SqlDriver, SqlNextcloudDatabase } from './sql-database.js';
+import { sqliteDriver } from './sqlite-driver.js';
 
 /** One mount whose root lies in a storage: a row of `oc_mounts ⋈ oc_filecache`. */
 export interface MountRoot {
@@ -24,16 +27,16 @@ export interface NextcloudDatabaseOptions {
   /** Nextcloud's table prefix (config.php `dbtableprefix`), e.g. `oc_`. */
   prefix: string;
   logger: Logger;
-  /** Most connections held open at once. @defaultValue 4 */
+  /** Most connections held open at once (SQLite reads through one handle). @defaultValue 4 */
   poolSize?: number;
   /**
    * Bound on connecting and on each statement, so a dead database fails calls instead of
-   * hanging them. @defaultValue 5_000
+   * hanging them; on SQLite, how long a read waits for Nextcloud's write lock. @defaultValue 5_000
    */
   timeoutMs?: number;
 }
 
-/** The database URL names a database this gateway cannot read (yet). */
+/** The database URL names a database this gateway cannot read (e.g. Oracle). */
 export class UnsupportedDatabaseError extends Error {
   constructor(message: string) {
     super(message);
@@ -52,7 +55,8 @@ export class InvalidDatabaseConfigError extends Error {
 const TABLE_PREFIX = /^[A-Za-z0-9_]*$/;
 
 /**
- * Opens Nextcloud's database by URL. Does not connect yet: the gateway must start while the
+ * Opens Nextcloud's database by URL: `postgres://` / `postgresql://`, `mysql://` / `mariadb://`,
+ * or `sqlite:///absolute/path.db`. Does not connect yet: the gateway must start while the
  * database is down, so connection errors surface from the calls instead.
  */
 export function openNextcloudDatabase(
@@ -64,16 +68,24 @@ export function openNextcloudDatabase(
       `invalid table prefix ${JSON.stringify(options.prefix)}: only A-Z, a-z, 0-9 and _ are allowed`,
     );
   }
+  return new SqlNextcloudDatabase(driver(url, options), options.prefix);
+}
+
+function driver(url: string, options: NextcloudDatabaseOptions): SqlDriver {
   const scheme = urlScheme(url);
   switch (scheme) {
     case 'postgres:':
     case 'postgresql:':
-      return new PostgresDatabase(url, options);
+      return postgresDriver(url, options);
+    case 'mysql:':
+    case 'mariadb:':
+      return mysqlDriver(url, options);
+    case 'sqlite:':
+      return sqliteDriver(url, options);
     default:
-      // MySQL/MariaDB and SQLite arrive later; the URL itself may hold a password, so only the
-      // scheme is named.
+      // The URL itself may hold a password, so only the scheme is named.
       throw new UnsupportedDatabaseError(
-        `unsupported database URL scheme ${JSON.stringify(scheme)}: only postgres:// and postgresql:// are supported`,
+        `unsupported database URL scheme ${JSON.stringify(scheme)}: expected postgres://, postgresql://, mysql://, mariadb:// or sqlite://`,
       );
   }
 }

@@ -14,6 +14,7 @@ export {
   UnsupportedDatabaseError,
 } from './database.js';
 export { NextcloudClient, type NextcloudClientOptions } from './nextcloud-client.js';
+export { SelfTestError } from './self-test-error.js';
 export {
   StorageMapping,
   type StorageMappingOptions,

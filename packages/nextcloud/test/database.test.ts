@@ -13,6 +13,9 @@ describe('openNextcloudDatabase', () => {
   for (const url of [
     'postgres://u:p@127.0.0.1/nc',
     'postgresql://u@localhost/nc?sslmode=disable',
+    'mysql://nc:secret@db/nextcloud?ssl-mode=disabled',
+    'mariadb://nc:secret@localhost/nextcloud?socket=/run/mysqld/mysqld.sock',
+    'sqlite:///var/lib/nc/owncloud.db',
   ]) {
     it(`accepts ${new URL(url).protocol} URLs without connecting`, async () => {
       const database = openNextcloudDatabase(url, { prefix: 'oc_', logger });
@@ -20,15 +23,25 @@ describe('openNextcloudDatabase', () => {
     });
   }
 
-  for (const url of ['mysql://nc:secret@db/nextcloud', 'sqlite:///var/lib/nc/owncloud.db']) {
+  for (const url of ['oci8://nc:secret@db/nextcloud', 'sqlserver://nc:secret@db/nextcloud']) {
     it(`rejects ${new URL(url).protocol} URLs as unsupported without echoing the URL`, () => {
       assert.throws(
         () => openNextcloudDatabase(url, { prefix: 'oc_', logger }),
         (err: unknown) =>
           err instanceof UnsupportedDatabaseError &&
           err.message.includes(new URL(url).protocol) &&
-          err.message.includes('postgres://') &&
+          err.message.includes('mysql://') &&
           !err.message.includes('secret'),
+      );
+    });
+  }
+
+  for (const url of ['mysql://nc:secret@db/nc?ssl-mode=maybe', 'sqlite://relative.db']) {
+    it(`rejects the malformed ${new URL(url).protocol} URL before connecting`, () => {
+      assert.throws(
+        () => openNextcloudDatabase(url, { prefix: 'oc_', logger }),
+        (err: unknown) =>
+          err instanceof InvalidDatabaseConfigError && !err.message.includes('secret'),
       );
     });
   }

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { captureLogs, createTestDatabase, freePort, type TestDatabase, until } from '@gw/testkit';
+import {
+  captureLogs,
+  createNextcloudTestDatabase,
+  freePort,
+  type NextcloudTestDatabase,
+  until,
+} from '@gw/testkit';
+import pg from 'pg';
 import pino from 'pino';
 import {
   type MountRoot,
@@ -9,11 +16,22 @@ import {
   openNextcloudDatabase,
   StorageMapping,
 } from '../src/index.js';
-import { insertMounts, insertStorage, testDatabaseName } from './nextcloud-rows.js';
 
 const PREFIX = 'nct_';
 const MIN_TTL = 1_000;
 const MAX_TTL = 2_000;
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Runs a statement on the server's admin database, e.g. to take the test's database offline. */
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
 
 /** A clock the test moves by hand, so expiry needs no waiting. */
 function manualClock() {
@@ -39,7 +57,7 @@ function users(rows: readonly MountRoot[]): string[] {
 }
 
 describe('StorageMapping', () => {
-  let db: TestDatabase;
+  let db: NextcloudTestDatabase;
   const databases: NextcloudDatabase[] = [];
   const open = (timeoutMs?: number) => {
     const database = openNextcloudDatabase(db.url, {
@@ -51,22 +69,22 @@ describe('StorageMapping', () => {
     return database;
   };
   const newStorage = (name: string) =>
-    insertStorage(db.pool, PREFIX, name, [
+    db.insertStorage(name, [
       { userId: 'alice', rootPath: '', mountPoint: '/alice/' },
       { userId: 'bob', rootPath: 'files/shared', mountPoint: '/bob/files/Shared/shared/' },
     ]);
   /** Refuses new connections of the gateway and cuts the ones it holds. */
   const takeOffline = async () => {
-    await db.adminQuery(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
-    await db.adminQuery(
+    await adminQuery(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
+    await adminQuery(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
        WHERE datname = '${db.name}' AND application_name = 'notify-gateway'`,
     );
   };
-  const bringOnline = () => db.adminQuery(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+  const bringOnline = () => adminQuery(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
 
   before(async () => {
-    db = await createTestDatabase({ prefix: PREFIX, name: testDatabaseName() });
+    db = await createNextcloudTestDatabase({ dialect: 'postgres', prefix: PREFIX });
   });
   after(async () => {
     await Promise.all(databases.map((database) => database.close()));
@@ -106,7 +124,7 @@ describe('StorageMapping', () => {
     const mapping = new StorageMapping({ database: open(), logger: pino({ level: 'silent' }) });
     assert.deepEqual(users(await mapping.mounts(storageId)), ['alice', 'bob']);
     const underWay = mapping.mounts(storageId + 1_000);
-    await insertMounts(db.pool, PREFIX, storageId, [
+    await db.insertMounts(storageId, [
       { userId: 'erin', rootPath: 'files/shared', mountPoint: '/erin/files/shared/' },
     ]);
     mapping.forgetAll();
@@ -149,7 +167,7 @@ describe('StorageMapping', () => {
       now: clock.now,
     });
     const stale = await mapping.mounts(storageId);
-    await insertMounts(db.pool, PREFIX, storageId, [
+    await db.insertMounts(storageId, [
       { userId: 'erin', rootPath: 'files/shared', mountPoint: '/erin/files/shared/' },
     ]);
     clock.advance(MAX_TTL);

@@ -1,6 +1,8 @@
 export { DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
 export { captureLogs, type LogLine } from './log-capture.js';
 export { mountPointHash } from './mount-cache.js';
+export type { TestMount } from './mount-rows.js';
+export { type MountTablesDialect, mountTablesSql } from './mount-tables.js';
 export {
   InvalidInputError,
   NodeExistsError,
@@ -11,6 +13,12 @@ export {
 } from './nextcloud-errors.js';
 export type { AuthBehaviour, RecordedRequest } from './nextcloud-http.js';
 export { createNextcloudSchema, nextcloudSchemaSql } from './nextcloud-schema.js';
+export {
+  createNextcloudTestDatabase,
+  type NextcloudTestDatabase,
+  type NextcloudTestDatabaseOptions,
+  type SqlDialect,
+} from './nextcloud-test-database.js';
 export { phpJsonEncode } from './php-json.js';
 export { freePort, type RedisServerProcess, startRedisServer } from './redis-server.js';
 export { SimulatedNextcloud, type SimulatedNextcloudOptions } from './simulated-nextcloud.js';

@@ -1,0 +1,62 @@
+import type { MountRoot, NextcloudDatabase } from './database.js';
+
+/** What differs between PostgreSQL, MySQL/MariaDB and SQLite: placeholders, pooling, connecting. */
+export interface SqlDriver {
+  /** How the driver writes the first positional parameter: `$1` or `?`. */
+  readonly placeholder: string;
+  /** Runs one statement and resolves to its rows as plain objects keyed by column name. */
+  query(sql: string, params: readonly (string | number)[]): Promise<readonly unknown[]>;
+  /** Releases every connection. */
+  close(): Promise<void>;
+}
+
+/** A row of the mounts query that does not have the column types Nextcloud's schema gives. */
+export class UnexpectedRowError extends TypeError {
+  constructor(detail: string) {
+    super(`unexpected mounts row: ${detail}`);
+    this.name = 'UnexpectedRowError';
+  }
+}
+
+/**
+ * Nextcloud's database through any driver: one query text and one row check for all of them
+ * (reference/notify_push.md §4.1; the mount point is read as well, for the mount's user path).
+ */
+export class SqlNextcloudDatabase implements NextcloudDatabase {
+  readonly #driver: SqlDriver;
+  readonly #mountsQuery: string;
+
+  /** `prefix` must already be validated: it is interpolated into the query text. */
+  constructor(driver: SqlDriver, prefix: string) {
+    this.#driver = driver;
+    const t = (name: string) => `${prefix}${name}`;
+    this.#mountsQuery = `SELECT m.user_id, m.mount_point, f.path FROM ${t('mounts')} m INNER JOIN ${t('filecache')} f ON m.root_id = f.fileid WHERE m.storage_id = ${driver.placeholder}`;
+  }
+
+  async mountsForStorage(storageId: number): Promise<MountRoot[]> {
+    if (!Number.isSafeInteger(storageId) || storageId < 0) {
+      throw new RangeError(`invalid storage id ${storageId}`);
+    }
+    const rows = await this.#driver.query(this.#mountsQuery, [storageId]);
+    return rows.map(toMountRoot);
+  }
+
+  async ping(): Promise<void> {
+    await this.#driver.query('SELECT 1', []);
+  }
+
+  close(): Promise<void> {
+    return this.#driver.close();
+  }
+}
+
+function toMountRoot(row: unknown): MountRoot {
+  const { user_id: userId, mount_point: mountPoint, path } = row as Record<string, unknown>;
+  if (typeof userId !== 'string' || typeof mountPoint !== 'string') {
+    throw new UnexpectedRowError('user_id and mount_point must be strings');
+  }
+  if (path !== null && typeof path !== 'string') {
+    throw new UnexpectedRowError('filecache path must be a string or NULL');
+  }
+  return { userId, rootPath: path ?? '', mountPoint };
+}

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  createNextcloudTestDatabase,
+  freePort,
+  type NextcloudTestDatabase,
+  type SqlDialect,
+} from '@gw/testkit';
+import pino from 'pino';
+import {
+  type MountRoot,
+  type NextcloudDatabase,
+  openNextcloudDatabase,
+  StorageMapping,
+} from '../src/index.js';
+
+const logger = pino({ level: 'silent' });
+
+interface DialectCase {
+  dialect: SqlDialect;
+  /** A URL where nothing answers: a closed port, or a file that does not exist. */
+  unreachable(): Promise<string>;
+  /** A URL of a server that answers but has no such database. */
+  missing: string;
+  /** What the calls reject with for `unreachable()` and for `missing`. */
+  unreachableError: RegExp;
+  missingError: RegExp;
+}
+
+const missingName = `ngw_missing_${randomBytes(4).toString('hex')}`;
+
+const DIALECTS: DialectCase[] = [
+  {
+    dialect: 'postgres',
+    unreachable: async () => `postgres://postgres@127.0.0.1:${await freePort()}/nextcloud`,
+    missing: `postgres://postgres@127.0.0.1:5432/${missingName}`,
+    unreachableError: /ECONNREFUSED/,
+    missingError: /does not exist/,
+  },
+  {
+    dialect: 'mysql',
+    unreachable: async () => `mysql://root@127.0.0.1:${await freePort()}/nextcloud`,
+    missing: `mariadb://root@127.0.0.1:3306/${missingName}`,
+    unreachableError: /ECONNREFUSED/,
+    missingError: /Unknown database/,
+  },
+  {
+    dialect: 'sqlite',
+    unreachable: async () => `sqlite:///nonexistent-${missingName}/owncloud.db`,
+    missing: `sqlite:///tmp/${missingName}.db`,
+    unreachableError: /cannot open the SQLite database .*directory does not exist/,
+    missingError: /cannot open the SQLite database .*unable to open database file/,
+  },
+];
+
+function byUser(rows: readonly MountRoot[]): MountRoot[] {
+  return [...rows].sort((a, b) => (a.userId + a.mountPoint).localeCompare(b.userId + b.mountPoint));
+}
+
+for (const { dialect, ...down } of DIALECTS) {
+  for (const prefix of ['oc_', 'nc28_']) {
+    describe(`storage mapping on ${dialect} with table prefix ${prefix}`, () => {
+      let db: NextcloudTestDatabase;
+      let database: NextcloudDatabase;
+
+      before(async () => {
+        db = await createNextcloudTestDatabase({ dialect, prefix });
+        database = openNextcloudDatabase(db.url, { prefix, logger });
+      });
+      after(async () => {
+        await database.close();
+        await db.drop();
+      });
+
+      it('lists every mount rooted in the storage and none of another storage', async () => {
+        const storageId = await db.insertStorage('home::alice', [
+          { userId: 'alice', rootPath: '', mountPoint: '/alice/' },
+          { userId: 'bob', rootPath: 'files/docs', mountPoint: '/bob/files/Shared/docs/' },
+          { userId: 'carol', rootPath: 'files/docs', mountPoint: '/carol/files/docs/' },
+        ]);
+        await db.insertStorage('home::dave', [
+          { userId: 'dave', rootPath: '', mountPoint: '/dave/' },
+        ]);
+        assert.deepEqual(byUser(await database.mountsForStorage(storageId)), [
+          { userId: 'alice', rootPath: '', mountPoint: '/alice/' },
+          { userId: 'bob', rootPath: 'files/docs', mountPoint: '/bob/files/Shared/docs/' },
+          { userId: 'carol', rootPath: 'files/docs', mountPoint: '/carol/files/docs/' },
+        ]);
+      });
+
+      it('keys the mapping by storage id, as upstream test_notify_file_different_storage', async () => {
+        const first = await db.insertStorage('home::erin', [
+          { userId: 'erin', rootPath: '', mountPoint: '/erin/' },
+        ]);
+        const second = await db.insertStorage('home::frank', [
+          { userId: 'frank', rootPath: '', mountPoint: '/frank/' },
+          { userId: 'erin', rootPath: 'files/frank', mountPoint: '/erin/files/frank/' },
+        ]);
+        const mapping = new StorageMapping({ database, logger });
+        assert.deepEqual(
+          (await mapping.mounts(first)).map((row) => row.userId),
+          ['erin'],
+        );
+        assert.deepEqual(byUser(await mapping.mounts(second)), [
+          { userId: 'erin', rootPath: 'files/frank', mountPoint: '/erin/files/frank/' },
+          { userId: 'frank', rootPath: '', mountPoint: '/frank/' },
+        ]);
+      });
+
+      it('keeps non-ASCII user ids and paths intact', async () => {
+        const storageId = await db.insertStorage('home::zoë', [
+          { userId: 'zoë', rootPath: 'files/Ünïcødé 📁', mountPoint: '/zoë/files/Ünïcødé 📁/' },
+        ]);
+        assert.deepEqual(await database.mountsForStorage(storageId), [
+          { userId: 'zoë', rootPath: 'files/Ünïcødé 📁', mountPoint: '/zoë/files/Ünïcødé 📁/' },
+        ]);
+      });
+
+      it('reads a NULL filecache path as the storage root', async () => {
+        const storageId = await db.insertStorage('local::/srv/external', [
+          { userId: 'grace', rootPath: null, mountPoint: '/grace/files/external/' },
+        ]);
+        assert.deepEqual(await database.mountsForStorage(storageId), [
+          { userId: 'grace', rootPath: '', mountPoint: '/grace/files/external/' },
+        ]);
+      });
+
+      it('returns no mounts for an unknown storage', async () => {
+        assert.deepEqual(await database.mountsForStorage(4_000_000_000), []);
+      });
+
+      it('rejects a storage id that is not a non-negative integer', async () => {
+        for (const bad of [-1, 1.5, Number.NaN]) {
+          await assert.rejects(database.mountsForStorage(bad), RangeError);
+        }
+      });
+
+      it('loads a cold storage with one query for 100 concurrent callers', async () => {
+        const storageId = await db.insertStorage('home::heidi', [
+          { userId: 'heidi', rootPath: '', mountPoint: '/heidi/' },
+        ]);
+        const mapping = new StorageMapping({ database, logger });
+        const results = await Promise.all(
+          Array.from({ length: 100 }, () => mapping.mounts(storageId)),
+        );
+        assert.ok(results.every((rows) => rows === results[0]));
+        assert.deepEqual(mapping.stats, { queries: 1, hits: 99, staleHits: 0, errors: 0 });
+      });
+
+      it('answers ping', async () => {
+        await database.ping();
+      });
+    });
+  }
+
+  describe(`${dialect} database that cannot be reached`, () => {
+    for (const [what, url, error] of [
+      ['nothing answers', down.unreachable, down.unreachableError],
+      ['the database does not exist', async () => down.missing, down.missingError],
+    ] as const) {
+      it(`opens, then rejects calls and ping promptly when ${what}`, async () => {
+        const database = openNextcloudDatabase(await url(), { prefix: 'oc_', logger });
+        try {
+          const started = Date.now();
+          await assert.rejects(database.mountsForStorage(1), error);
+          await assert.rejects(database.ping(), error);
+          assert.ok(Date.now() - started < 2_000, 'rejected promptly');
+        } finally {
+          await database.close();
+        }
+      });
+    }
+  });
+}
