@@ -1,4 +1,4 @@
-import type { NotifyEvent, UserEvent } from '@gw/events';
+import type { NotifyEvent, NotifyEventOf, UserEvent } from '@gw/events';
 import type { Normalizer } from '@gw/normalizer';
 import type { Logger } from 'pino';
 
@@ -7,6 +7,13 @@ export interface EventSinks {
   deliver(event: UserEvent): void;
   preAuth(user: string, token: string): void;
   reset(): void;
+}
+
+/** Where the control channels go (the self-test cookie, the log level, metrics queries). */
+export interface ControlSinks {
+  setTestCookie(cookie: number): void;
+  config(payload: NotifyEventOf<'notify_config'>['payload']): void;
+  query(): void;
 }
 
 export interface EventRouterStats {
@@ -18,7 +25,12 @@ export interface EventRouterStats {
  * Dispatches each decoded `notify_*` event: user-facing ones through the normalizer to the
  * deliveries, control ones to their handler. Never throws: one bad event must not stop the next.
  */
-export function createEventRouter(normalizer: Normalizer, sinks: EventSinks, logger: Logger) {
+export function createEventRouter(
+  normalizer: Normalizer,
+  sinks: EventSinks,
+  logger: Logger,
+  control: ControlSinks,
+) {
   const stats: EventRouterStats = { mappingFailures: 0 };
 
   const deliverAll = (events: UserEvent[]) => {
@@ -35,9 +47,13 @@ export function createEventRouter(normalizer: Normalizer, sinks: EventSinks, log
         sinks.reset();
         return;
       case 'notify_test_cookie':
+        control.setTestCookie(event.payload);
+        return;
       case 'notify_config':
+        control.config(event.payload);
+        return;
       case 'notify_query':
-        logger.debug({ channel: event.channel }, 'ignoring control message');
+        control.query();
         return;
       case 'notify_storage_update':
         normalizer.normalize(event, receivedAt).then(deliverAll, (err: unknown) => {

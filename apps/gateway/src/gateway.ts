@@ -9,7 +9,16 @@ import { Normalizer, USER_FACING_CHANNELS } from '@gw/normalizer';
 import Fastify, { LogController } from 'fastify';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { ControlChannels } from './control-channels.js';
 import { createEventRouter, type EventRouter } from './event-router.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { healthRoutes } from './health-routes.js';
+import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { RedisCommands } from './redis-commands.js';
+import { selfTestRoutes } from './self-test-routes.js';
+import { runStartupSelfTest } from './startup-self-test.js';
+import { upstreamMetrics } from './upstream-metrics.js';
+import { NOTIFY_PUSH_VERSION } from './version.js';
 
 /** Largest WebSocket frame a client may send: two credentials or a `listen` command. */
 const MAX_FRAME_BYTES = 16 * 1024;
@@ -18,6 +27,9 @@ const SUBSCRIBED_CHANNELS: readonly NotifyChannel[] = [
   ...USER_FACING_CHANNELS,
   'notify_pre_auth',
   'notify_signal',
+  'notify_test_cookie',
+  'notify_config',
+  'notify_query',
 ];
 
 export interface GatewayOverrides {
@@ -25,6 +37,8 @@ export interface GatewayOverrides {
   legacy?: Partial<Omit<LegacyPushOptions, 'verifyCredentials' | 'logger'>>;
   /** Timeout of the credential check against Nextcloud. @defaultValue 10_000 */
   nextcloudTimeoutMs?: number;
+  /** Longest wait for the database's answer in `/readyz`. @defaultValue 1_000 */
+  readinessTimeoutMs?: number;
 }
 
 export interface Gateway {
@@ -35,6 +49,8 @@ export interface Gateway {
   readonly ingest: RedisIngest;
   readonly mapping: StorageMapping;
   readonly router: EventRouter;
+  /** Where `/metrics` is served (`http://host:port` or a socket path); undefined when off. */
+  readonly metricsAddress: string | undefined;
   /** Stops accepting, closes client sockets with 1001, releases Redis and the database. */
   close(): Promise<void>;
 }
@@ -56,10 +72,19 @@ export async function startGateway(
     userAgent: config.userAgent,
     timeoutMs: overrides.nextcloudTimeoutMs,
   });
+  const commands = new RedisCommands({
+    redis: redisOptions(config.redis),
+    logger: logger.child({ component: 'redis' }),
+  });
+  const control = new ControlChannels({
+    logger,
+    redis: commands,
+    metrics: () => upstreamMetrics({ legacy, mapping, ingest }),
+  });
   const legacy = new LegacyPushService({
     ...overrides.legacy,
-    verifyCredentials: (user, password, forwardedFor) =>
-      nextcloud.getUid(user, password, forwardedFor),
+    verifyCredentials: (user, password, forwardedFor): Promise<string> =>
+      metrics.timeHandshake(nextcloud.getUid(user, password, forwardedFor)),
     logger: logger.child({ component: 'legacy' }),
     maxDebounceTime: config.maxDebounceTime,
     debounceDisabled: config.debounceDisable,
@@ -69,6 +94,7 @@ export async function startGateway(
     new Normalizer({ mapping }),
     legacy,
     logger.child({ component: 'router' }),
+    control,
   );
   const ingest = new RedisIngest({
     redis: redisOptions(config.redis),
@@ -76,6 +102,9 @@ export async function startGateway(
     onEvent: router.route,
     logger: logger.child({ component: 'ingest' }),
   });
+  const metrics = new GatewayMetrics({ ingest, mapping, legacy });
+  let metricsServer: MetricsServer | undefined;
+  let shuttingDown = false;
 
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
@@ -83,9 +112,15 @@ export async function startGateway(
     bodyLimit: 64 * 1024,
   });
   const close = async () => {
+    shuttingDown = true;
     await legacy.close();
-    await app.close();
-    await Promise.allSettled([ingest.close(), database.close(), nextcloud.close()]);
+    await Promise.all([app.close(), metricsServer?.close()]);
+    await Promise.allSettled([
+      ingest.close(),
+      commands.close(),
+      database.close(),
+      nextcloud.close(),
+    ]);
   };
   try {
     await app.register(fastifyWebsocket, {
@@ -95,9 +130,36 @@ export async function startGateway(
       errorHandler: (err) => logger.debug({ err }, 'closed a WebSocket after a protocol error'),
     });
     await app.register(legacyPushRoutes, { service: legacy });
+    await app.register(selfTestRoutes, {
+      redis: commands,
+      nextcloud,
+      mapping,
+      testCookie: () => control.testCookie,
+      version: NOTIFY_PUSH_VERSION,
+      logger: logger.child({ component: 'self-test' }),
+    });
+    await app.register(healthRoutes, {
+      ingest,
+      database,
+      shuttingDown: () => shuttingDown,
+      databaseTimeoutMs: overrides.readinessTimeoutMs,
+    });
     await ingest.start();
     const address = await listen(app, config, logger);
-    return { ...address, legacy, ingest, mapping, router, close };
+    metricsServer = await startMetricsServer({
+      config,
+      render: () => metrics.render(),
+      logger: logger.child({ component: 'metrics' }),
+    });
+    void runStartupSelfTest({
+      database,
+      redis: commands,
+      nextcloud,
+      version: NOTIFY_PUSH_VERSION,
+      logger: logger.child({ component: 'self-test' }),
+    });
+    const metricsAddress = metricsServer?.address;
+    return { ...address, legacy, ingest, mapping, router, metricsAddress, close };
   } catch (err) {
     await close();
     throw err;

@@ -7,7 +7,7 @@ import {
   type TestDatabase,
   TestWebSocket,
 } from '@gw/testkit';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type Gateway, type GatewayOverrides, startGateway } from '../src/gateway.js';
 
 /**
@@ -28,6 +28,8 @@ export interface Stack {
 export interface StackOptions extends GatewayOverrides {
   users?: { uid: string; password: string }[];
   config?: Partial<Config>;
+  /** The gateway's logger. @defaultValue a silent one */
+  logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -53,7 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
     ...options.config,
   };
-  const gateway = await startGateway(config, pino({ level: 'silent' }), options);
+  const gateway = await startGateway(config, options.logger ?? pino({ level: 'silent' }), options);
   return {
     redis,
     database,
