@@ -3,6 +3,7 @@ import { ConfigError, parseCommandLine, redactConfig, usage } from '@gw/config';
 import { startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { onShutdownSignal } from './shutdown.js';
+import { SystemdNotifier } from './systemd-notify.js';
 import { runTestClient } from './test-client.js';
 import { versionLine } from './version.js';
 
@@ -30,9 +31,12 @@ async function serve(argv: string[]): Promise<number> {
       return 0;
     case 'run': {
       const logger = createLogger(command.config.logLevel, command.config.noAnsi);
+      const systemd = new SystemdNotifier({ logger });
       const gateway = await startGateway(command.config, logger);
       logger.info({ url: gateway.url }, `${versionLine} listening`);
+      await systemd.ready(`listening on ${gateway.url}`);
       await onShutdownSignal(logger);
+      await systemd.stopping();
       await gateway.close();
       return 0;
     }

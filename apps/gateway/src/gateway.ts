@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Config, RedisTarget } from '@gw/config';
 import { type LegacyPushOptions, LegacyPushService, legacyPushRoutes } from '@gw/delivery-legacy';
@@ -13,6 +12,7 @@ import { ControlChannels } from './control-channels.js';
 import { createEventRouter, type EventRouter } from './event-router.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { healthRoutes } from './health-routes.js';
+import { type ListenTarget, listen, serverTls } from './listen.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { RedisCommands } from './redis-commands.js';
 import { selfTestRoutes } from './self-test-routes.js';
@@ -42,8 +42,9 @@ export interface GatewayOverrides {
 }
 
 export interface Gateway {
-  /** Where the server listens, e.g. `http://[::1]:7867`. */
+  /** Where the server listens, e.g. `http://[::1]:7867`, or `unix:/run/notify-gateway.sock`. */
   readonly url: string;
+  /** The TCP port; 0 on a Unix socket. */
   readonly port: number;
   readonly legacy: LegacyPushService;
   readonly ingest: RedisIngest;
@@ -61,6 +62,9 @@ export async function startGateway(
   logger: Logger,
   overrides: GatewayOverrides = {},
 ): Promise<Gateway> {
+  // First, so a bad certificate stops start-up before any connection is opened.
+  const target = listenTarget(config);
+  const tls = await serverTls(config.tls, target, logger);
   const database = openNextcloudDatabase(config.databaseUrl, {
     prefix: config.databasePrefix,
     logger: logger.child({ component: 'database' }),
@@ -83,6 +87,7 @@ export async function startGateway(
   });
   const legacy = new LegacyPushService({
     ...overrides.legacy,
+    unixSocket: 'socketPath' in target,
     verifyCredentials: (user, password, forwardedFor): Promise<string> =>
       metrics.timeHandshake(nextcloud.getUid(user, password, forwardedFor)),
     logger: logger.child({ component: 'legacy' }),
@@ -107,6 +112,7 @@ export async function startGateway(
   let shuttingDown = false;
 
   const app = Fastify({
+    ...(tls ? { https: tls } : {}),
     loggerInstance: logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
@@ -145,7 +151,8 @@ export async function startGateway(
       databaseTimeoutMs: overrides.readinessTimeoutMs,
     });
     await ingest.start();
-    const address = await listen(app, config, logger);
+    await app.ready();
+    const address = await listen(app.server, target, { tls: tls !== undefined, logger });
     metricsServer = await startMetricsServer({
       config,
       render: () => metrics.render(),
@@ -166,25 +173,14 @@ export async function startGateway(
   }
 }
 
-/** Listens on BIND:PORT; `::` falls back to `0.0.0.0` on hosts without IPv6, as upstream does. */
-async function listen(
-  app: ReturnType<typeof Fastify>,
-  config: Config,
-  logger: Logger,
-): Promise<{ url: string; port: number }> {
-  try {
-    await app.listen({ host: config.bind, port: config.port });
-  } catch (err) {
-    if (config.bind !== '::' || (err as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw err;
-    logger.warn('IPv6 is not available, listening on 0.0.0.0');
-    await app.listen({ host: '0.0.0.0', port: config.port });
-  }
-  const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { url: `http://${host}:${address.port}`, port: address.port };
-}
-
 /** ioredis wants TLS options, not a flag: `rediss://` means TLS with the system's CAs. */
 function redisOptions({ tls, ...target }: RedisTarget): RedisOptions {
   return tls ? { ...target, tls: {} } : target;
+}
+
+/** SOCKET_PATH replaces BIND and PORT, as upstream. */
+function listenTarget(config: Config): ListenTarget {
+  return config.socketPath === undefined
+    ? { host: config.bind, port: config.port }
+    : { socketPath: config.socketPath, socketPermissions: config.socketPermissions };
 }

@@ -1,10 +1,9 @@
 import { once } from 'node:events';
-import { chmod, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Config } from '@gw/config';
 import type { Logger } from 'pino';
+import { type ListenTarget, listen, serverTls } from './listen.js';
 
 export interface MetricsServerOptions {
   /** `metricsSocketPath` wins over `metricsPort`; `bind`, `socketPermissions` and `tls` apply. */
@@ -15,7 +14,7 @@ export interface MetricsServerOptions {
 }
 
 export interface MetricsServer {
-  /** `http(s)://host:port` for TCP, the socket path for a Unix socket. */
+  /** `http(s)://host:port` for TCP, `unix:` and the socket path for a Unix socket. */
   readonly address: string;
   close(): Promise<void>;
 }
@@ -32,9 +31,12 @@ export async function startMetricsServer(
   if (config.metricsSocketPath === undefined && config.metricsPort === undefined) return undefined;
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) =>
     void serve(req, res, options);
-  const server = config.tls
-    ? https.createServer(await tlsFiles(config.tls), handler)
-    : http.createServer(handler);
+  const target: ListenTarget =
+    config.metricsSocketPath === undefined
+      ? { host: config.bind, port: config.metricsPort ?? 0 }
+      : { socketPath: config.metricsSocketPath, socketPermissions: config.socketPermissions };
+  const tls = await serverTls(config.tls, target, options.logger);
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   const close = async () => {
     if (!server.listening) return;
     const closed = once(server, 'close');
@@ -43,7 +45,11 @@ export async function startMetricsServer(
     await closed;
   };
   try {
-    return { address: await listen(server, options), close };
+    const { url } = await listen(server, target, {
+      tls: tls !== undefined,
+      logger: options.logger,
+    });
+    return { address: url, close };
   } catch (err) {
     await close();
     throw err;
@@ -66,39 +72,4 @@ async function serve(
     logger.error({ err }, 'could not render the metrics');
     res.writeHead(500).end();
   }
-}
-
-async function listen(server: http.Server, { config, logger }: MetricsServerOptions) {
-  const path = config.metricsSocketPath;
-  if (path !== undefined) {
-    // A socket file left by a previous run would make listen fail; upstream removes it too.
-    await rm(path, { force: true });
-    await listening(server, { path });
-    await chmod(path, config.socketPermissions);
-    return path;
-  }
-  const port = config.metricsPort ?? 0;
-  try {
-    await listening(server, { host: config.bind, port });
-  } catch (err) {
-    if (config.bind !== '::' || (err as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw err;
-    logger.warn('IPv6 is not available, serving metrics on 0.0.0.0');
-    await listening(server, { host: '0.0.0.0', port });
-  }
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
-}
-
-async function listening(
-  server: http.Server,
-  at: { path: string } | { host: string; port: number },
-): Promise<void> {
-  server.listen(at);
-  await once(server, 'listening');
-}
-
-async function tlsFiles(tls: { certPath: string; keyPath: string }) {
-  const [cert, key] = await Promise.all([readFile(tls.certPath), readFile(tls.keyPath)]);
-  return { cert, key };
 }

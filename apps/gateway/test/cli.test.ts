@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,6 +14,7 @@ import {
   type TestDatabase,
   TestWebSocket,
 } from '@gw/testkit';
+import { NotifySocket } from './notify-socket.js';
 
 const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -123,5 +127,25 @@ describe('notify-gateway command line', () => {
     assert.equal(await client.closed, 1001);
     const [code] = (await exited) as [number];
     assert.equal(code, 0);
+  });
+
+  it('tells systemd it is ready once it listens, and that it is stopping on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-systemd-'));
+    const notify = await NotifySocket.open(dir);
+    try {
+      const child = cli([], { ...env, NOTIFY_SOCKET: notify.path });
+      const ready = await notify.next(15_000);
+      assert.match(ready, /(^| )READY=1( |$)/);
+      assert.match(ready, new RegExp(`(^| )MAINPID=${child.pid}( |$)`));
+      const url = /STATUS=listening on (\S+)/.exec(ready)?.[1] ?? '';
+      assert.equal((await fetch(`${url}/livez`)).status, 200, 'READY=1 comes after the bind');
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      assert.match(await notify.next(), /(^| )STOPPING=1( |$)/);
+      assert.equal(((await exited) as [number])[0], 0);
+    } finally {
+      notify.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

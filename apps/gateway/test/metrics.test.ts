@@ -1,13 +1,13 @@
 // `/metrics` on the metrics listener (reference/notify_push.md §6.3): upstream's lines exactly and
 // in order, then the gateway's own Prometheus series; on a TCP port or a Unix socket.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { selfSignedCertificate } from './self-signed-certificate.js';
 import { connectAuth, type Stack, startStack } from './stack.js';
 
 const users = [
@@ -110,27 +110,7 @@ describe('metrics over TLS', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-metrics-tls-'));
-    const certPath = join(dir, 'cert.pem');
-    const keyPath = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { certPath, keyPath } = selfSignedCertificate(dir);
     stack = await startStack({ config: { metricsPort: 0, tls: { certPath, keyPath } } });
   });
   after(async () => {
@@ -170,7 +150,7 @@ describe('metrics on a Unix socket', () => {
   });
 
   it('replaces a stale socket file, serves there (winning over the port) with the configured mode', async () => {
-    assert.equal(stack.gateway.metricsAddress, socketPath);
+    assert.equal(stack.gateway.metricsAddress, `unix:${socketPath}`);
     const stats = statSync(socketPath);
     assert.ok(stats.isSocket());
     assert.equal(stats.mode & 0o777, 0o640);
