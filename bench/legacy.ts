@@ -6,7 +6,8 @@
 //   - the storage-mapping query on PostgreSQL, MariaDB and SQLite, cold and warm (storage-mapping.ts)
 // Everything runs on loopback: a private redis-server, a throwaway PostgreSQL database with
 // Nextcloud's tables, the simulated Nextcloud, and the gateway as a child process (so its RSS is
-// its own). Options: --users N --per-user N --rounds N --runs N --updates N
+// its own). Options: --users N --per-user N --rounds N --runs N --updates N, and --mapping-only
+// for the storage-mapping section alone.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '20' },
     runs: { type: 'string', default: '3' },
     updates: { type: 'string', default: '100000' },
+    'mapping-only': { type: 'boolean', default: false },
   },
 });
 const USERS = Number(args.users);
@@ -51,6 +53,11 @@ async function main() {
   console.log(
     `bench:legacy on ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}, ${new Date().toISOString()}`,
   );
+  if (!args['mapping-only']) await benchConnections();
+  console.log(await benchStorageMapping());
+}
+
+async function benchConnections() {
   const redis = await startRedisServer();
   const database = await createTestDatabase();
   const nextcloud = await SimulatedNextcloud.start({
@@ -118,7 +125,6 @@ async function main() {
     await database.drop();
     await redis.stop();
   }
-  console.log(await benchStorageMapping());
 }
 
 interface BenchUser {
