@@ -1,12 +1,11 @@
 import fastifyWebsocket from '@fastify/websocket';
-import type { Config, RedisTarget } from '@gw/config';
+import type { Config } from '@gw/config';
 import { type LegacyPushOptions, LegacyPushService, legacyPushRoutes } from '@gw/delivery-legacy';
 import type { NotifyChannel } from '@gw/events';
 import { RedisIngest } from '@gw/ingest';
 import { NextcloudClient, openNextcloudDatabase, StorageMapping } from '@gw/nextcloud';
 import { Normalizer, USER_FACING_CHANNELS } from '@gw/normalizer';
 import Fastify, { LogController } from 'fastify';
-import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { ControlChannels } from './control-channels.js';
 import { createEventRouter, type EventRouter } from './event-router.js';
@@ -15,6 +14,7 @@ import { healthRoutes } from './health-routes.js';
 import { type ListenTarget, listen, serverTls } from './listen.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { RedisCommands } from './redis-commands.js';
+import { redisConnection } from './redis-connection.js';
 import { selfTestRoutes } from './self-test-routes.js';
 import { runStartupSelfTest } from './startup-self-test.js';
 import { upstreamMetrics } from './upstream-metrics.js';
@@ -65,6 +65,7 @@ export async function startGateway(
   // First, so a bad certificate stops start-up before any connection is opened.
   const target = listenTarget(config);
   const tls = await serverTls(config.tls, target, logger);
+  const redis = redisConnection(config.redis);
   const database = openNextcloudDatabase(config.databaseUrl, {
     prefix: config.databasePrefix,
     logger: logger.child({ component: 'database' }),
@@ -77,7 +78,7 @@ export async function startGateway(
     timeoutMs: overrides.nextcloudTimeoutMs,
   });
   const commands = new RedisCommands({
-    redis: redisOptions(config.redis),
+    redis: redis.commands,
     logger: logger.child({ component: 'redis' }),
   });
   const control = new ControlChannels({
@@ -102,7 +103,7 @@ export async function startGateway(
     control,
   );
   const ingest = new RedisIngest({
-    redis: redisOptions(config.redis),
+    nodes: redis.subscriber,
     channels: SUBSCRIBED_CHANNELS,
     onEvent: router.route,
     logger: logger.child({ component: 'ingest' }),
@@ -171,11 +172,6 @@ export async function startGateway(
     await close();
     throw err;
   }
-}
-
-/** ioredis wants TLS options, not a flag: `rediss://` means TLS with the system's CAs. */
-function redisOptions({ tls, ...target }: RedisTarget): RedisOptions {
-  return tls ? { ...target, tls: {} } : target;
 }
 
 /** SOCKET_PATH replaces BIND and PORT, as upstream. */

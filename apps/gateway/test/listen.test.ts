@@ -1,15 +1,19 @@
 // The main listener (reference/notify_push.md §1.1, §5.3): a Unix socket instead of TCP, TLS
 // served directly, and the failures an operator can run into with either.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type ListenOptions, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { captureLogs, TestWebSocket } from '@gw/testkit';
+import {
+  captureLogs,
+  createTestCertificates,
+  type TestCertificates,
+  TestWebSocket,
+} from '@gw/testkit';
 import pino from 'pino';
 import { listen, SocketInUseError, serverTls } from '../src/listen.js';
-import { selfSignedCertificate } from './self-signed-certificate.js';
 import { type Stack, startStack } from './stack.js';
 
 const users = [{ uid: 'alice', password: 'alice-pw' }];
@@ -24,11 +28,11 @@ describe('listening on a Unix socket', () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-socket-'));
     socketPath = join(dir, 'push.sock');
     writeFileSync(socketPath, 'left over from a previous run');
-    const { certPath, keyPath } = selfSignedCertificate(dir);
+    const certificates = createTestCertificates(dir);
     stack = await startStack({
       users,
       logger: logs.logger,
-      config: { socketPath, socketPermissions: 0o600, tls: { certPath, keyPath } },
+      config: { socketPath, socketPermissions: 0o600, tls: serverTlsFiles(certificates) },
     });
   });
   after(async () => {
@@ -79,13 +83,13 @@ describe('Unix socket clean-up', () => {
 describe('serving TLS directly', () => {
   let stack: Stack;
   let dir: string;
-  let ca: Buffer;
+  let ca: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-tls-'));
-    const { certPath, keyPath, cert } = selfSignedCertificate(dir);
-    ca = cert;
-    stack = await startStack({ users, config: { tls: { certPath, keyPath } } });
+    const certificates = createTestCertificates(dir);
+    ca = readFileSync(certificates.caPath, 'utf8');
+    stack = await startStack({ users, config: { tls: serverTlsFiles(certificates) } });
   });
   after(async () => {
     await stack.close();
@@ -190,4 +194,8 @@ function serverWithoutIpv6(): Server {
     return server;
   }) as Server['listen'];
   return server;
+}
+
+function serverTlsFiles(certificates: TestCertificates) {
+  return { certPath: certificates.serverCertPath, keyPath: certificates.serverKeyPath };
 }

@@ -7,7 +7,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { selfSignedCertificate } from './self-signed-certificate.js';
+import { createTestCertificates } from '@gw/testkit';
 import { connectAuth, type Stack, startStack } from './stack.js';
 
 const users = [
@@ -110,7 +110,7 @@ describe('metrics over TLS', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-metrics-tls-'));
-    const { certPath, keyPath } = selfSignedCertificate(dir);
+    const { serverCertPath: certPath, serverKeyPath: keyPath } = createTestCertificates(dir);
     stack = await startStack({ config: { metricsPort: 0, tls: { certPath, keyPath } } });
   });
   after(async () => {

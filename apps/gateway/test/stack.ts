@@ -7,6 +7,7 @@ import {
   type TestDatabase,
   TestWebSocket,
 } from '@gw/testkit';
+import type { RedisOptions } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { type Gateway, type GatewayOverrides, startGateway } from '../src/gateway.js';
 
@@ -28,21 +29,37 @@ export interface Stack {
 export interface StackOptions extends GatewayOverrides {
   users?: { uid: string; password: string }[];
   config?: Partial<Config>;
+  /**
+   * A Redis the test brought (TLS, Unix socket, ACL, a cluster node), which the test stops.
+   * @defaultValue a private plain redis-server that `close()` stops
+   */
+  redis?: RedisServerProcess;
+  /** How the simulated Nextcloud reaches Redis. @defaultValue `redis.options` */
+  nextcloudRedis?: RedisOptions;
+  /**
+   * Environment on top of the stack's own (NEXTCLOUD_URL, DATABASE_URL, REDIS_URL of `redis`,
+   * ...), e.g. REDIS_TLS_* settings, or `REDIS_URL: undefined` to let a config.php decide.
+   * @defaultValue {}
+   */
+  env?: NodeJS.ProcessEnv;
+  /** The gateway's command line, e.g. a config.php or repeated --redis-url. @defaultValue [] */
+  argv?: string[];
   /** The gateway's logger. @defaultValue a silent one */
   logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const redis = await startRedisServer();
+  const ownRedis = options.redis === undefined;
+  const redis = options.redis ?? (await startRedisServer());
   const database = await createTestDatabase();
   const nextcloud = await SimulatedNextcloud.start({
     database: { pool: database.pool, prefix: database.prefix },
-    redis: redis.url,
+    redis: options.nextcloudRedis ?? redis.options,
     users: options.users ?? [],
   });
   const config: Config = {
     ...loadConfig({
-      argv: [],
+      argv: options.argv ?? [],
       env: {
         NEXTCLOUD_URL: nextcloud.url,
         DATABASE_URL: database.url,
@@ -51,6 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         BIND: '127.0.0.1',
         LOG: 'off',
         DEBOUNCE_DISABLE: '1',
+        ...options.env,
       },
     }),
     ...options.config,
@@ -67,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await gateway.close();
       await nextcloud.close();
       await database.drop();
-      await redis.stop();
+      if (ownRedis) await redis.stop();
     },
   };
 }

@@ -1,12 +1,5 @@
 import { ConfigError } from './config-error.js';
-import {
-  OPTIONS,
-  type OptionSpec,
-  parseSettings,
-  type RawSettings,
-  UNSUPPORTED_OPTIONS,
-  unsupported,
-} from './options.js';
+import { OPTIONS, type OptionSpec, parseSettings, type RawSettings } from './options.js';
 import type { Settings } from './settings.js';
 
 /** What the command line asks for, before the environment and config.php are consulted. */
@@ -31,7 +24,8 @@ const ACTIONS = new Map<string, Action>([
 
 /**
  * Reads argv (without the node and script entries). Flags take `--x=v` or `--x v`, short ones
- * also `-p80`. Unknown, repeated and not-yet-supported flags stop with a {@link ConfigError}.
+ * also `-p80`. Unknown flags, and repeated ones other than `--redis-url`, stop with a
+ * {@link ConfigError}.
  */
 export function readCommandLine(argv: readonly string[]): CommandLine {
   const reader = new ArgvReader(argv);
@@ -77,22 +71,24 @@ class ArgvReader {
     const [name, inline] = splitFlag(arg);
     const option = OPTIONS.find((spec) => spec.flag === name || spec.short === name);
     const action = ACTIONS.get(name);
-    const missing = UNSUPPORTED_OPTIONS.find((spec) => spec.flag === name || spec.short === name);
     const canonical = option?.flag ?? name;
-    if (this.seen.has(canonical)) {
-      if (canonical === '--redis-url') {
-        throw new ConfigError(
-          '--redis-url',
-          '--redis-url given more than once (Redis Cluster) is not supported yet',
-        );
-      }
+    if (this.seen.has(canonical) && !option?.repeatable) {
       throw new ConfigError(canonical, `${canonical} may be given only once`);
     }
     this.seen.add(canonical);
-    if (missing) throw unsupported(name, missing);
-    if (option) this.raw[option.setting] = this.optionValue(option, inline);
+    if (option?.repeatable) this.repeat(option, inline);
+    else if (option) this.raw[option.setting] = this.optionValue(option, inline);
     else if (action) this.switchOn(name, inline, action);
     else throw new ConfigError(name, `Unknown option ${name} (see --help)`);
+  }
+
+  /** A repeatable option (one that takes a value) collects its values in order. */
+  private repeat(option: OptionSpec, inline: string | undefined): void {
+    const previous = this.raw[option.setting];
+    const value = this.optionValue(option, inline);
+    if (typeof value === 'string') {
+      this.raw[option.setting] = Array.isArray(previous) ? [...previous, value] : [value];
+    }
   }
 
   private optionValue(option: OptionSpec, inline: string | undefined): string | boolean {

@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import type { RedisTarget } from './config.js';
 import { ConfigError } from './config-error.js';
 import { type PhpValue, parsePhpConfig } from './php-config.js';
 import { databaseUrlFromPhp } from './php-database.js';
-import { redisFromPhp } from './php-redis.js';
+import { type PhpRedis, redisFromPhp } from './php-redis.js';
 import { readPhpValues } from './php-values.js';
 import { settingsSchema } from './settings.js';
 
@@ -20,8 +19,11 @@ export interface NextcloudConfigFile {
    * database keys do not have to make sense.
    */
   databaseUrl(): string;
-  /** The Redis server (`notify_push_redis`, else `redis`), built on demand like the database. */
-  redis(): RedisTarget;
+  /**
+   * The Redis server (`notify_push_redis`, else `redis.cluster`, else `redis`) and its
+   * `ssl_context`, built on demand like the database.
+   */
+  redis(): PhpRedis;
 }
 
 const fileKeys = z.object({

@@ -1,21 +1,55 @@
 /** A pino level. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
-/** ioredis-compatible single-node target. Unset fields are absent. */
-export interface RedisTarget {
-  /** TCP host (IPv6 without brackets); absent for a Unix socket. */
-  host?: string;
-  /** TCP port; absent for a Unix socket. */
-  port?: number;
-  /** Unix socket path; absent for TCP. */
-  path?: string;
-  /** ACL user name. */
+/** Where one Redis server listens: TCP (IPv6 hosts without brackets) or a Unix socket. */
+export type RedisAddress = { host: string; port: number } | { path: string };
+
+/** TLS towards Redis (reference/notify_push.md §3.4). The files are read at start-up. */
+export interface RedisTlsSettings {
+  /**
+   * PEM CA bundle to trust instead of the system's (REDIS_TLS_CA, ssl_context.cafile).
+   * @defaultValue undefined
+   */
+  caPath?: string;
+  /**
+   * PEM client certificate (REDIS_TLS_CERT, ssl_context.local_cert); set with `keyPath`.
+   * @defaultValue undefined
+   */
+  certPath?: string;
+  /** PEM key of `certPath` (REDIS_TLS_KEY, ssl_context.local_pk). @defaultValue undefined */
+  keyPath?: string;
+  /**
+   * Accept a certificate issued for another host name (REDIS_TLS_DONT_VALIDATE_HOSTNAME,
+   * ssl_context.verify_peer_name false); the chain is still verified. @defaultValue false
+   */
+  dontValidateHostname: boolean;
+  /**
+   * Accept any certificate, trusted or not (REDIS_TLS_INSECURE, ssl_context.verify_peer false).
+   * @defaultValue false
+   */
+  insecure: boolean;
+}
+
+/** The Redis the gateway subscribes to and keeps the self-test keys in. Unset fields are absent. */
+export interface RedisConfig {
+  /** The one server, or the seed nodes of a cluster (at least one). */
+  nodes: RedisAddress[];
+  /**
+   * Speak Redis Cluster: `--redis-url` given twice or more, or config.php `redis.cluster`.
+   * @defaultValue false
+   */
+  cluster: boolean;
+  /** ACL user name. @defaultValue undefined (the default user) */
   username?: string;
+  /** Password for AUTH, of `username` or the default user. @defaultValue undefined (no AUTH) */
   password?: string;
-  /** @defaultValue 0 */
-  db?: number;
-  /** Connect with TLS (`rediss://`, or a `tls://` host in config.php); absent when plain. */
-  tls?: boolean;
+  /** Database index of the keys; pub/sub ignores it, a cluster has only 0. @defaultValue 0 */
+  db: number;
+  /**
+   * Connect with TLS (`rediss://`, a `tls://` host or an `ssl_context` in config.php).
+   * @defaultValue undefined (plain TCP or a Unix socket)
+   */
+  tls?: RedisTlsSettings;
 }
 
 /** The gateway's configuration, notify_push compatible (reference/notify_push.md §5). */
@@ -26,7 +60,7 @@ export interface Config {
   databaseUrl: string;
   /** Table prefix, letters, digits and `_` only (it is put into SQL unquoted). @defaultValue 'oc_' */
   databasePrefix: string;
-  redis: RedisTarget;
+  redis: RedisConfig;
   /** Listen port; 0 picks a free one. @defaultValue 7867 */
   port: number;
   /** Listen IP address. @defaultValue '::' */

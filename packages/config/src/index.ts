@@ -1,5 +1,11 @@
 export { type CliCommand, type ParseCommandLineOptions, parseCommandLine } from './cli-command.js';
-export type { Config, LogLevel, RedisTarget } from './config.js';
+export type {
+  Config,
+  LogLevel,
+  RedisAddress,
+  RedisConfig,
+  RedisTlsSettings,
+} from './config.js';
 export { ConfigError } from './config-error.js';
 export { InvalidValueError } from './invalid-value-error.js';
 export { type LoadConfigInput, loadConfig } from './load-config.js';

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { ConfigError } from './config-error.js';
 import { readNextcloudConfig } from './config-file.js';
 import { settingsFromEnv, withDotEnv } from './environment.js';
+import { redisConfig } from './redis-config.js';
 
 export interface LoadConfigInput {
   /** Arguments after the node and script entries. */
@@ -35,8 +36,11 @@ export function resolveConfig(cli: CommandLine, env: NodeJS.ProcessEnv, cwd: str
   const given = { ...fromEnv, ...defined(cli.settings) };
   const databaseUrl = given.databaseUrl ?? file?.databaseUrl();
   if (databaseUrl === undefined) throw notConfigured('DATABASE_URL', '--database-url', 'database');
-  const redis = given.redis ?? file?.redis();
-  if (redis === undefined) throw notConfigured('REDIS_URL', '--redis-url', 'redis');
+  // config.php's ssl_context describes its own Redis section, so it counts only with that.
+  const phpRedis = given.redis === undefined ? file?.redis() : undefined;
+  const redisLocation = given.redis ?? phpRedis?.location;
+  if (redisLocation === undefined) throw notConfigured('REDIS_URL', '--redis-url', 'redis');
+  const redis = redisConfig(redisLocation, given, phpRedis?.tls ?? {});
   const nextcloudUrl = given.nextcloudUrl ?? file?.nextcloudUrl;
   if (nextcloudUrl === undefined)
     throw notConfigured('NEXTCLOUD_URL', '--nextcloud-url', 'nextcloud');

@@ -13,10 +13,13 @@ export interface OptionSpec {
   /** Value placeholder for the help text; absent for a switch, which takes no value. */
   value?: string;
   /**
-   * How the environment variable turns a switch on: by being set at all (`presence`), or by
-   * being exactly `true` (anything else means off).
+   * How the environment variable turns a switch on: by being set at all (`presence`), by being
+   * exactly `true` (anything else means off), or as a number 0-255 where non-zero means on and
+   * anything else stops start-up (`u8`, upstream's REDIS_TLS_* parsing).
    */
-  envSwitch?: 'presence' | 'true';
+  envSwitch?: 'presence' | 'true' | 'u8';
+  /** The flag may be given more than once; the environment variable holds one value. */
+  repeatable?: boolean;
   /** The value may hold a password, so error messages must not repeat it. */
   secret?: boolean;
   help: string;
@@ -47,9 +50,50 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'REDIS_URL',
     flag: '--redis-url',
     value: '<URL>',
+    repeatable: true,
     secret: true,
-    help: 'Redis URL (redis://[user:pass@]host[:port][/db], rediss://, redis+unix:///path)',
-    defaultText: 'config.php notify_push_redis or redis, else 127.0.0.1:6379',
+    help: 'Redis URL, e.g. rediss://user:pass@host:port/db or unix:///path; repeat for a cluster',
+    defaultText: 'config.php notify_push_redis, redis.cluster or redis (127.0.0.1:6379)',
+  },
+  {
+    setting: 'redisTlsCert',
+    env: 'REDIS_TLS_CERT',
+    flag: '--redis-tls-cert',
+    value: '<PATH>',
+    help: 'Client certificate for Redis over TLS (PEM), given together with its key',
+    defaultText: 'config.php ssl_context local_cert, else none',
+  },
+  {
+    setting: 'redisTlsKey',
+    env: 'REDIS_TLS_KEY',
+    flag: '--redis-tls-key',
+    value: '<PATH>',
+    help: 'Private key for --redis-tls-cert (PEM)',
+    defaultText: 'config.php ssl_context local_pk, else none',
+  },
+  {
+    setting: 'redisTlsCa',
+    env: 'REDIS_TLS_CA',
+    flag: '--redis-tls-ca',
+    value: '<PATH>',
+    help: 'CA certificates to trust for Redis over TLS (PEM)',
+    defaultText: 'config.php ssl_context cafile, else the system CAs',
+  },
+  {
+    setting: 'redisTlsDontValidateHostname',
+    env: 'REDIS_TLS_DONT_VALIDATE_HOSTNAME',
+    flag: '--redis-tls-dont-validate-hostname',
+    envSwitch: 'u8',
+    help: 'Accept a Redis certificate issued for another host name; the variable is 0 or 1',
+    defaultText: 'off',
+  },
+  {
+    setting: 'redisTlsInsecure',
+    env: 'REDIS_TLS_INSECURE',
+    flag: '--redis-tls-insecure',
+    envSwitch: 'u8',
+    help: 'Accept any Redis certificate, even an untrusted one; the variable is 0 or 1',
+    defaultText: 'off',
   },
   {
     setting: 'nextcloudUrl',
@@ -184,32 +228,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
-/** notify_push options this gateway does not implement yet; using one stops startup. */
-export interface UnsupportedOption {
-  env: string;
-  flag: string;
-  short?: string;
-  feature: string;
-}
-
-export const UNSUPPORTED_OPTIONS: readonly UnsupportedOption[] = [
-  { env: 'REDIS_TLS_CERT', flag: '--redis-tls-cert', feature: 'Redis TLS client certificates' },
-  { env: 'REDIS_TLS_KEY', flag: '--redis-tls-key', feature: 'Redis TLS client certificates' },
-  { env: 'REDIS_TLS_CA', flag: '--redis-tls-ca', feature: 'a custom Redis TLS CA' },
-  {
-    env: 'REDIS_TLS_DONT_VALIDATE_HOSTNAME',
-    flag: '--redis-tls-dont-validate-hostname',
-    feature: 'relaxed Redis TLS checks',
-  },
-  { env: 'REDIS_TLS_INSECURE', flag: '--redis-tls-insecure', feature: 'relaxed Redis TLS checks' },
-];
-
-export function unsupported(name: string, option: UnsupportedOption): ConfigError {
-  return new ConfigError(name, `${name} (${option.feature}) is not supported yet`);
-}
-
-/** Setting texts as one source gave them: strings for values, booleans for switches. */
-export type RawSettings = Partial<Record<SettingName, string | boolean>>;
+/**
+ * Setting texts as one source gave them: strings for values, booleans for switches, a list for
+ * a repeatable setting.
+ */
+export type RawSettings = Partial<Record<SettingName, string | boolean | string[]>>;
 
 /**
  * Validates one source's raw settings. The first invalid one stops startup with upstream's

@@ -1,5 +1,6 @@
-import type { RedisTarget } from './config.js';
+import type { RedisConfig } from './config.js';
 import { InvalidValueError } from './invalid-value-error.js';
+import type { RedisLocation } from './redis-location.js';
 
 const DEFAULT_PORT = 6379;
 /** redis-rs reads these from the query of a Unix socket URL. */
@@ -7,20 +8,20 @@ const UNIX_PARAMS = new Set(['db', 'user', 'pass']);
 
 /**
  * Parses a redis-rs style URL: `redis://[user:pass@]host[:port][/db]`, `rediss://` for TLS, and
- * `redis+unix:///path` or `unix:///path` with optional `?db=N&user=U&pass=P`. Throws
- * {@link InvalidValueError}; its reason never contains the password.
+ * `redis+unix:///path` or `unix:///path` with optional `?db=N&user=U&pass=P`. redis-rs's
+ * `#insecure` fragment is dropped, as upstream drops it: only REDIS_TLS_INSECURE skips
+ * verification. Throws {@link InvalidValueError}; its reason never contains the password.
  */
-export function parseRedisUrl(text: string): RedisTarget {
+export function parseRedisUrl(text: string): RedisLocation {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new InvalidValueError('not a valid URL');
   }
-  if (url.hash === '#insecure') {
-    throw new InvalidValueError('"#insecure" (skipping TLS verification) is not supported yet');
+  if (url.hash !== '' && url.hash !== '#insecure') {
+    throw new InvalidValueError('URL fragments other than #insecure are not supported');
   }
-  if (url.hash !== '') throw new InvalidValueError('URL fragments are not supported');
   switch (url.protocol) {
     case 'redis:':
     case 'rediss:':
@@ -35,21 +36,21 @@ export function parseRedisUrl(text: string): RedisTarget {
   }
 }
 
-function tcpTarget(url: URL): RedisTarget {
+function tcpTarget(url: URL): RedisLocation {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw new InvalidValueError('missing host');
   if (url.search !== '') throw new InvalidValueError('query parameters are not supported');
   const dbText = url.pathname.replace(/^\/+|\/+$/g, '');
   return {
-    host,
-    port: url.port === '' ? DEFAULT_PORT : Number(url.port),
-    db: dbText === '' ? 0 : parseDb(dbText),
+    nodes: [{ host, port: url.port === '' ? DEFAULT_PORT : Number(url.port) }],
+    cluster: false,
     ...credentials(decode(url.username), decode(url.password)),
-    ...(url.protocol === 'rediss:' ? { tls: true } : {}),
+    db: dbText === '' ? 0 : parseDb(dbText),
+    tls: url.protocol === 'rediss:',
   };
 }
 
-function unixTarget(url: URL): RedisTarget {
+function unixTarget(url: URL): RedisLocation {
   if (url.host !== '')
     throw new InvalidValueError('a Unix socket URL takes no host (unix:///path)');
   if (url.pathname === '' || url.pathname === '/') {
@@ -62,9 +63,11 @@ function unixTarget(url: URL): RedisTarget {
   }
   const db = url.searchParams.get('db');
   return {
-    path: decode(url.pathname),
-    db: db === null ? 0 : parseDb(db),
+    nodes: [{ path: decode(url.pathname) }],
+    cluster: false,
     ...credentials(url.searchParams.get('user') ?? '', url.searchParams.get('pass') ?? ''),
+    db: db === null ? 0 : parseDb(db),
+    tls: false,
   };
 }
 
@@ -79,7 +82,7 @@ function parseDb(text: string): number {
 export function credentials(
   username: string,
   password: string,
-): Pick<RedisTarget, 'username' | 'password'> {
+): Pick<RedisConfig, 'username' | 'password'> {
   return {
     ...(username === '' ? {} : { username }),
     ...(password === '' ? {} : { password }),

@@ -2,15 +2,16 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { InvalidValueError } from './invalid-value-error.js';
 import { parseLogSpec } from './log-spec.js';
+import { clusterOf } from './redis-location.js';
 import { parseRedisUrl } from './redis-url.js';
 
 const DATABASE_SCHEMES = new Set(['postgres:', 'postgresql:', 'mysql:', 'mariadb:', 'sqlite:']);
 
 /** Runs a parser that throws {@link InvalidValueError} inside a zod transform. */
-function via<T>(parse: (text: string) => T) {
-  return (text: string, ctx: z.RefinementCtx<string>): T => {
+function via<I, T>(parse: (input: I) => T) {
+  return (input: I, ctx: z.RefinementCtx<I>): T => {
     try {
-      return parse(text);
+      return parse(input);
     } catch (error) {
       if (!(error instanceof InvalidValueError)) throw error;
       ctx.addIssue({ code: 'custom', message: error.reason });
@@ -62,7 +63,16 @@ export const settingsSchema = z
     databasePrefix: z
       .string()
       .regex(/^[A-Za-z0-9_]{0,64}$/, 'expected at most 64 letters, digits or underscores'),
-    redis: z.string().transform(via(parseRedisUrl)),
+    // One URL from REDIS_URL, one or more from --redis-url; two or more describe a cluster.
+    redis: z
+      .array(z.string().transform(via(parseRedisUrl)))
+      .min(1)
+      .transform(via(clusterOf)),
+    redisTlsCert: z.string().min(1, 'expected a path'),
+    redisTlsKey: z.string().min(1, 'expected a path'),
+    redisTlsCa: z.string().min(1, 'expected a path'),
+    redisTlsDontValidateHostname: z.boolean(),
+    redisTlsInsecure: z.boolean(),
     nextcloudUrl: z.string().transform(via(nextcloudUrl)),
     port: z
       .string()

@@ -1,9 +1,4 @@
-import {
-  OPTIONS,
-  type OptionSpec,
-  UNSUPPORTED_OPTIONS,
-  type UnsupportedOption,
-} from './options.js';
+import { OPTIONS, type OptionSpec } from './options.js';
 
 const WIDTH = 100;
 const INDENT = '          ';
@@ -28,10 +23,6 @@ function optionLines(option: OptionSpec): string[] {
   ];
 }
 
-function unsupportedLines(option: UnsupportedOption): string[] {
-  return [`${flagColumn(option)}  [env: ${option.env}]`, `${INDENT}${option.feature}`];
-}
-
 /** The --help text: every flag and environment variable with its default. */
 export const usage = [
   'Usage: notify-gateway [OPTIONS] [CONFIG_FILE]',
@@ -54,10 +45,5 @@ export const usage = [
   `${INDENT}Print the version and exit`,
   '  -h, --help',
   `${INDENT}Print this help and exit`,
-  '',
-  'Not supported yet (using one stops startup):',
-  ...UNSUPPORTED_OPTIONS.flatMap(unsupportedLines),
-  '      --redis-url more than once, or config.php redis.cluster',
-  `${INDENT}Redis Cluster`,
   '',
 ].join('\n');

@@ -32,7 +32,7 @@ describe('readCommandLine', () => {
       settings: {
         databaseUrl: 'postgres://u:p@db/nc',
         databasePrefix: 'nc_',
-        redis: { host: 'cache', port: 6380, db: 2 },
+        redis: { nodes: [{ host: 'cache', port: 6380 }], cluster: false, db: 2, tls: false },
         nextcloudUrl: 'https://cloud.example.com/',
         port: 8080,
         bind: '127.0.0.1',
@@ -127,20 +127,58 @@ describe('readCommandLine', () => {
     }
   });
 
-  it('stops on notify_push flags that are not supported yet', () => {
-    const cases: [string[], string][] = [
-      [['--redis-tls-cert=/c.pem'], '--redis-tls-cert'],
-      [['--redis-tls-key=/k.pem'], '--redis-tls-key'],
-      [['--redis-tls-ca=/ca.pem'], '--redis-tls-ca'],
-      [['--redis-tls-dont-validate-hostname'], '--redis-tls-dont-validate-hostname'],
-      [['--redis-tls-insecure'], '--redis-tls-insecure'],
-    ];
-    for (const [argv, key] of cases) {
-      assert.throws(() => readCommandLine(argv), configError(key, /is not supported yet/), key);
-    }
+  it('reads the Redis TLS flags', () => {
+    assert.deepEqual(
+      readCommandLine([
+        '--redis-url=rediss://cache',
+        '--redis-tls-cert=/c.pem',
+        '--redis-tls-key',
+        '/k.pem',
+        '--redis-tls-ca=/ca.pem',
+        '--redis-tls-dont-validate-hostname',
+        '--redis-tls-insecure',
+      ]).settings,
+      {
+        redis: { nodes: [{ host: 'cache', port: 6379 }], cluster: false, db: 0, tls: true },
+        redisTlsCert: '/c.pem',
+        redisTlsKey: '/k.pem',
+        redisTlsCa: '/ca.pem',
+        redisTlsDontValidateHostname: true,
+        redisTlsInsecure: true,
+      },
+    );
     assert.throws(
-      () => readCommandLine(['--redis-url=redis://a', '--redis-url=redis://b']),
-      configError('--redis-url', /more than once \(Redis Cluster\) is not supported yet/),
+      () => readCommandLine(['--redis-tls-insecure=1']),
+      configError('--redis-tls-insecure', /takes no value/),
+    );
+  });
+
+  it('reads --redis-url given twice or more as the nodes of a Redis Cluster', () => {
+    assert.deepEqual(
+      readCommandLine(['--redis-url', 'redis://:pw@a:7000', '--redis-url=redis://b:7001']).settings
+        .redis,
+      {
+        nodes: [
+          { host: 'a', port: 7000 },
+          { host: 'b', port: 7001 },
+        ],
+        cluster: true,
+        password: 'pw',
+        db: 0,
+        tls: false,
+      },
+    );
+    assert.throws(
+      () => readCommandLine(['--redis-url=redis://:hunter2@a/1', '--redis-url=redis://b']),
+      (error: Error) =>
+        configError(
+          '--redis-url',
+          /^Invalid --redis-url value \(a Redis Cluster has only database 0\)$/,
+        )(error) && !error.message.includes('hunter2'),
+    );
+    assert.throws(
+      () => readCommandLine(['--redis-url=redis://a', '--redis-url']),
+      configError('--redis-url', /Missing value/),
     );
   });
 });

@@ -40,7 +40,10 @@ describe('readNextcloudConfig', () => {
     assert.equal(config.nextcloudUrl, 'https://cloud.example.com/');
     assert.equal(config.databasePrefix, undefined);
     assert.equal(config.databaseUrl(), 'sqlite:///nc/nextcloud.db');
-    assert.deepEqual(config.redis(), { host: '127.0.0.1', port: 6379, db: 0 });
+    assert.deepEqual(config.redis(), {
+      location: { nodes: [{ host: '127.0.0.1', port: 6379 }], cluster: false, db: 0, tls: false },
+      tls: {},
+    });
   });
 
   it('with glob, merges every *.config.php beside it in name order', () => {

@@ -24,7 +24,13 @@ describe('settingsFromEnv', () => {
     assert.deepEqual(settings, {
       databaseUrl: 'mysql://u:p@db/nc',
       databasePrefix: 'nc_',
-      redis: { host: 'cache', port: 6380, db: 1, password: 'pw', tls: true },
+      redis: {
+        nodes: [{ host: 'cache', port: 6380 }],
+        cluster: false,
+        password: 'pw',
+        db: 1,
+        tls: true,
+      },
       nextcloudUrl: 'http://nextcloud.local/sub/',
       port: 7000,
       bind: '0.0.0.0',
@@ -81,20 +87,40 @@ describe('settingsFromEnv', () => {
     );
   });
 
-  it('stops on notify_push variables that are not supported yet', () => {
-    for (const name of [
-      'REDIS_TLS_CERT',
-      'REDIS_TLS_KEY',
-      'REDIS_TLS_CA',
-      'REDIS_TLS_DONT_VALIDATE_HOSTNAME',
-      'REDIS_TLS_INSECURE',
-    ]) {
+  it('reads the Redis TLS variables, the switches as 0 or 1 as upstream', () => {
+    assert.deepEqual(
+      settingsFromEnv({
+        REDIS_TLS_CERT: '/c.pem',
+        REDIS_TLS_KEY: '/k.pem',
+        REDIS_TLS_CA: '/ca.pem',
+        REDIS_TLS_DONT_VALIDATE_HOSTNAME: '1',
+        REDIS_TLS_INSECURE: '0',
+      }),
+      {
+        redisTlsCert: '/c.pem',
+        redisTlsKey: '/k.pem',
+        redisTlsCa: '/ca.pem',
+        redisTlsDontValidateHostname: true,
+        redisTlsInsecure: false,
+      },
+    );
+    assert.deepEqual(settingsFromEnv({ REDIS_TLS_INSECURE: '255', REDIS_TLS_CA: '' }), {
+      redisTlsInsecure: true,
+    });
+    for (const value of ['true', 'yes', '256', '-1', '1.0']) {
       assert.throws(
-        () => settingsFromEnv({ [name]: '1' }),
-        configError(name, /is not supported yet/),
-        name,
+        () => settingsFromEnv({ REDIS_TLS_INSECURE: value }),
+        configError(
+          'REDIS_TLS_INSECURE',
+          /^Invalid REDIS_TLS_INSECURE environment variable: ".*" \(expected 0 or 1\)$/,
+        ),
+        value,
       );
     }
+    assert.throws(
+      () => settingsFromEnv({ REDIS_TLS_DONT_VALIDATE_HOSTNAME: 'on' }),
+      configError('REDIS_TLS_DONT_VALIDATE_HOSTNAME'),
+    );
   });
 });
 

@@ -24,7 +24,12 @@ const phpOnly: Config = {
   nextcloudUrl: 'https://cloud.example.com/',
   databaseUrl: 'postgresql://nc:php-secret@db/nextcloud',
   databasePrefix: 'nc_',
-  redis: { host: 'redis', port: 6379, db: 0, password: 'redis-secret' },
+  redis: {
+    nodes: [{ host: 'redis', port: 6379 }],
+    cluster: false,
+    password: 'redis-secret',
+    db: 0,
+  },
   port: 7867,
   bind: '::',
   logLevel: 'warn',
@@ -59,7 +64,7 @@ describe('loadConfig', () => {
       nextcloudUrl: 'http://nc.local/',
       databaseUrl: 'postgres://u:p@db/nc',
       databasePrefix: 'oc_',
-      redis: { host: 'cache', port: 6379, db: 0 },
+      redis: { nodes: [{ host: 'cache', port: 6379 }], cluster: false, db: 0 },
     });
   });
 
@@ -81,7 +86,7 @@ describe('loadConfig', () => {
       bind: '127.0.0.1',
       nextcloudUrl: 'http://flag.local/',
       databasePrefix: 'env_',
-      redis: { host: 'env-cache', port: 6390, db: 0 },
+      redis: { nodes: [{ host: 'env-cache', port: 6390 }], cluster: false, db: 0 },
     });
   });
 
@@ -104,7 +109,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://r',
     });
     assert.equal(config.databaseUrl, 'postgres://db/nc');
-    assert.deepEqual(config.redis, { host: 'r', port: 6379, db: 0 });
+    assert.deepEqual(config.redis, { nodes: [{ host: 'r', port: 6379 }], cluster: false, db: 0 });
     assert.throws(() => load(['partial/config.php']), configError('dbtype'));
   });
 
@@ -157,6 +162,67 @@ describe('loadConfig', () => {
     assert.deepEqual(config.tls, { certPath: '/c.pem', keyPath: '/k.pem' });
   });
 
+  it("merges the Redis TLS settings: flag, else variable, else the config.php server's ssl_context", () => {
+    write(
+      'tls/config.php',
+      `<?php $CONFIG = ['overwrite.cli.url' => 'http://nc', 'redis' => ['host' => 'tls://cache', 'port' => 6380, 'ssl_context' => ['cafile' => '/php/ca.pem', 'local_cert' => '/php/c.pem', 'local_pk' => '/php/k.pem', 'verify_peer_name' => false]]];`,
+    );
+    const env = { DATABASE_URL: envOnly.DATABASE_URL };
+    assert.deepEqual(load(['tls/config.php'], env).redis, {
+      nodes: [{ host: 'cache', port: 6380 }],
+      cluster: false,
+      db: 0,
+      tls: {
+        caPath: '/php/ca.pem',
+        certPath: '/php/c.pem',
+        keyPath: '/php/k.pem',
+        dontValidateHostname: true,
+        insecure: false,
+      },
+    });
+    const overridden = load(['tls/config.php', '--redis-tls-ca=/flag/ca.pem'], {
+      ...env,
+      REDIS_TLS_CA: '/env/ca.pem',
+      REDIS_TLS_INSECURE: '1',
+      REDIS_TLS_DONT_VALIDATE_HOSTNAME: '0',
+    }).redis.tls;
+    assert.deepEqual(overridden, {
+      caPath: '/flag/ca.pem',
+      certPath: '/php/c.pem',
+      keyPath: '/php/k.pem',
+      dontValidateHostname: false,
+      insecure: true,
+    });
+    assert.deepEqual(
+      load(['tls/config.php'], { ...env, REDIS_URL: 'rediss://other' }).redis.tls,
+      { dontValidateHostname: false, insecure: false },
+      'ssl_context belongs to the config.php server, not to REDIS_URL',
+    );
+  });
+
+  it('builds a Redis Cluster from repeated --redis-url or config.php redis.cluster', () => {
+    write(
+      'cluster/config.php',
+      `<?php $CONFIG = ['overwrite.cli.url' => 'http://nc', 'redis.cluster' => ['seeds' => ['n1:7000', 'n2:7001'], 'user' => 'push', 'password' => 'pw']];`,
+    );
+    const cluster = {
+      nodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 7001 },
+      ],
+      cluster: true,
+      username: 'push',
+      password: 'pw',
+      db: 0,
+    };
+    const env = { DATABASE_URL: envOnly.DATABASE_URL };
+    assert.deepEqual(load(['cluster/config.php'], env).redis, cluster);
+    assert.deepEqual(
+      load(['--redis-url=redis://push:pw@n1:7000', '--redis-url=redis://n2:7001'], envOnly).redis,
+      cluster,
+    );
+  });
+
   it('names the key in every error it raises', () => {
     const cases: [string[], NodeJS.ProcessEnv, string][] = [
       [['--port=x'], envOnly, '--port'],
@@ -168,6 +234,9 @@ describe('loadConfig', () => {
       [['--glob-config'], envOnly, '--glob-config'],
       [['missing/config.php'], envOnly, 'CONFIG_FILE'],
       [['--nope'], envOnly, '--nope'],
+      [[], { ...envOnly, REDIS_TLS_CA: '/ca.pem' }, 'REDIS_TLS_CA'],
+      [[], { ...envOnly, REDIS_URL: 'rediss://r', REDIS_TLS_CERT: '/c.pem' }, 'REDIS_TLS_KEY'],
+      [[], { ...envOnly, REDIS_TLS_INSECURE: 'true' }, 'REDIS_TLS_INSECURE'],
     ];
     for (const [argv, env, key] of cases) {
       assert.throws(

@@ -22,11 +22,11 @@ describe('redactConfig', () => {
     assert.equal(redacted.databaseUrl, 'postgres://nextcloud:***@db/nextcloud?password=***');
     assert.equal(redacted.nextcloudUrl, 'https://admin:***@cloud.example.com/');
     assert.deepEqual(redacted.redis, {
-      host: 'cache',
-      port: 6379,
-      db: 1,
+      nodes: [{ host: 'cache', port: 6379 }],
+      cluster: false,
       username: 'default',
       password: '***',
+      db: 1,
     });
     assert.equal(redacted.port, config.port);
     assert.match(config.databaseUrl, /db-s3cret/, 'the original is left alone');

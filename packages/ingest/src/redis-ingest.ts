@@ -8,8 +8,13 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface RedisIngestOptions {
-  /** Where Redis is (host/port/path/username/password/db/tls); reconnect settings are ours. */
-  redis: RedisOptions;
+  /**
+   * The Redis servers to subscribe at, each with its ioredis options (host/port/path/username/
+   * password/db/tls; reconnect settings are ours): one server, or any nodes of a Redis Cluster,
+   * where a PUBLISH reaches every node. Each connection attempt takes the next node in turn, so a
+   * dead node costs one attempt.
+   */
+  nodes: readonly RedisOptions[];
   /** The `notify_*` channels to subscribe to; duplicates are ignored. */
   channels: readonly NotifyChannel[];
   /** Receives every valid message; must not throw (a throw is caught and logged). */
@@ -48,7 +53,8 @@ const SECRET_CHANNELS: ReadonlySet<string> = new Set<NotifyChannel>(['notify_pre
  * The one subscriber connection to Redis for the `notify_*` channels (reference/notify_push.md
  * §3.1). Each connection attempt is a fresh ioredis client with its own reconnect logic off, so
  * this class alone decides when to reconnect and verifies every SUBSCRIBE: upstream lost its
- * subscriptions silently when idle links died (#627).
+ * subscriptions silently when idle links died (#627). With several nodes (a cluster), attempts
+ * go round them; upstream only ever uses the first seed, so one dead node stops its delivery.
  *
  * `start()` resolves once every channel is subscribed, or after the first failed attempt is
  * logged: the gateway must start without Redis and report not-ready (`state !== 'subscribed'`)
@@ -58,6 +64,7 @@ export class RedisIngest {
   readonly stats: RedisIngestStats = { received: 0, invalid: 0, reconnects: 0 };
   #state: RedisIngestState = 'connecting';
   readonly #options: RedisIngestOptions;
+  readonly #nodes: readonly RedisOptions[];
   readonly #channels: readonly NotifyChannel[];
   readonly #logger: Logger;
   readonly #keepaliveIntervalMs: number;
@@ -65,6 +72,10 @@ export class RedisIngest {
   readonly #reconnectMinDelayMs: number;
   readonly #reconnectMaxDelayMs: number;
   #client: Redis | undefined;
+  /** The current client's node, as logs name it: `host:port` or the socket path. */
+  #clientNode = '';
+  /** Where the next connection attempt goes: an index into `#nodes`. */
+  #nextNode = 0;
   #failedAttempts = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #keepaliveTimer: NodeJS.Timeout | undefined;
@@ -74,6 +85,8 @@ export class RedisIngest {
 
   constructor(options: RedisIngestOptions) {
     this.#options = options;
+    if (options.nodes.length === 0) throw new TypeError('no Redis nodes to subscribe at');
+    this.#nodes = options.nodes;
     this.#channels = [...new Set(options.channels)];
     const unknown = this.#channels.find((channel) => !isNotifyChannel(channel));
     if (unknown !== undefined) throw new TypeError(`unknown channel ${JSON.stringify(unknown)}`);
@@ -117,8 +130,12 @@ export class RedisIngest {
   }
 
   #connect(): void {
+    // The constructor made sure there is a node, and the index stays in range.
+    const node = this.#nodes[this.#nextNode] as RedisOptions;
+    this.#nextNode = (this.#nextNode + 1) % this.#nodes.length;
+    this.#clientNode = node.path ?? `${node.host ?? 'localhost'}:${node.port ?? 6379}`;
     const client = new Redis({
-      ...this.#options.redis,
+      ...node,
       lazyConnect: true,
       retryStrategy: () => null,
       reconnectOnError: null,
@@ -152,11 +169,12 @@ export class RedisIngest {
     const restored = this.#state === 'down';
     this.#state = 'subscribed';
     this.#failedAttempts = 0;
+    const node = this.#clientNode;
     if (restored) {
       this.stats.reconnects++;
-      this.#logger.info(`Redis link restored, subscribed to ${count} channels`);
+      this.#logger.info({ node }, `Redis link restored, subscribed to ${count} channels`);
     } else {
-      this.#logger.info(`Redis link up, subscribed to ${count} channels`);
+      this.#logger.info({ node }, `Redis link up, subscribed to ${count} channels`);
     }
     this.#startKeepalive(client);
     this.#resolveStarted();
@@ -168,12 +186,13 @@ export class RedisIngest {
     this.#client = undefined;
     this.#stopWaiting();
     dropConnection(client).catch(() => {});
+    const node = this.#clientNode;
     if (this.#state === 'subscribed') {
-      this.#logger.warn({ reason }, 'Redis link lost, reconnecting');
+      this.#logger.warn({ node, reason }, 'Redis link lost, reconnecting');
     } else if (this.#state === 'connecting') {
-      this.#logger.warn({ reason }, 'Redis unreachable, retrying in the background');
+      this.#logger.warn({ node, reason }, 'Redis unreachable, retrying in the background');
     } else {
-      this.#logger.debug({ reason }, 'Redis reconnect attempt failed');
+      this.#logger.debug({ node, reason }, 'Redis reconnect attempt failed');
     }
     this.#state = 'down';
     this.#resolveStarted();

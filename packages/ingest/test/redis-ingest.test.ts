@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NOTIFY_CHANNELS, type NotifyChannel, type NotifyEvent } from '@gw/events';
 import {
   captureLogs,
+  freePort,
   type LogLine,
   type RedisServerProcess,
   startRedisServer,
@@ -53,7 +54,7 @@ describe('RedisIngest', () => {
   ): { ingest: RedisIngest; events: NotifyEvent[] } => {
     const events: NotifyEvent[] = [];
     const ingest = new RedisIngest({
-      redis: { host: '127.0.0.1', port: redis.port },
+      nodes: [{ host: '127.0.0.1', port: redis.port }],
       channels: NOTIFY_CHANNELS,
       onEvent: (event) => events.push(event),
       logger: pino({ level: 'silent' }),
@@ -244,8 +245,45 @@ describe('RedisIngest', () => {
     await ingest.close();
   });
 
+  it('takes the next node on every attempt, so a dead node does not stop delivery', async () => {
+    const { logger, lines } = captureLogs();
+    const other = await startRedisServer();
+    const dead = { host: '127.0.0.1', port: await freePort() };
+    const second = { host: '127.0.0.1', port: other.port };
+    const third = { host: '127.0.0.1', port: redis.port };
+    const { ingest, events } = subscribe({ logger, nodes: [dead, second, third] });
+    const probe = new Redis({ ...second, lazyConnect: true });
+    try {
+      await ingest.start();
+      assert.equal(ingest.state, 'down', 'the first node is dead');
+      await until(() => ingest.state === 'subscribed', 'a subscription at the second node');
+      await probe.connect();
+      assert.deepEqual(await probe.pubsub('NUMSUB', 'notify_activity'), ['notify_activity', 1]);
+      probe.disconnect();
+
+      await other.kill();
+      await until(() => ingest.state === 'down', 'the loss of the second node');
+      await until(() => ingest.state === 'subscribed', 'a subscription at the third node');
+      await publisher.publish('notify_activity', VALID.notify_activity.raw);
+      await until(() => events.length === 1, 'the event through the third node');
+
+      const node = (msg: string) => messages(lines, msg).map((line) => line.node);
+      const address = ({ host, port }: { host: string; port: number }) => `${host}:${port}`;
+      assert.deepEqual(node('Redis unreachable, retrying in the background'), [address(dead)]);
+      assert.deepEqual(node('Redis link lost, reconnecting'), [address(second)]);
+      assert.deepEqual(node('Redis link restored, subscribed to 11 channels'), [
+        address(second),
+        address(third),
+      ]);
+    } finally {
+      probe.disconnect();
+      await ingest.close();
+      await other.stop();
+    }
+  });
+
   it('closes cleanly while reconnecting', async () => {
-    const { ingest } = subscribe({ redis: { host: '127.0.0.1', port: 1 } });
+    const { ingest } = subscribe({ nodes: [{ host: '127.0.0.1', port: 1 }] });
     await ingest.start();
     assert.equal(ingest.state, 'down');
     await ingest.close();
@@ -270,7 +308,7 @@ describe('RedisIngest', () => {
 
   it('refuses unknown or no channels', () => {
     const options = {
-      redis: {},
+      nodes: [{}],
       onEvent: () => {},
       logger: pino({ level: 'silent' }),
     };
@@ -279,5 +317,9 @@ describe('RedisIngest', () => {
       /unknown channel "notify_nope"/,
     );
     assert.throws(() => new RedisIngest({ ...options, channels: [] }), /no channels/);
+    assert.throws(
+      () => new RedisIngest({ ...options, nodes: [], channels: ['notify_activity'] }),
+      /no Redis nodes/,
+    );
   });
 });

@@ -68,7 +68,7 @@ export function openNextcloudDatabase(
       `invalid table prefix ${JSON.stringify(options.prefix)}: only A-Z, a-z, 0-9 and _ are allowed`,
     );
   }
-  return new SqlNextcloudDatabase(driver(url, options), options.prefix);
+  return new SqlNextcloudDatabase(driver(url, options), options);
 }
 
 function driver(url: string, options: NextcloudDatabaseOptions): SqlDriver {

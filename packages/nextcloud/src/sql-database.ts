@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { MountRoot, NextcloudDatabase } from './database.js';
 
 /** What differs between PostgreSQL, MySQL/MariaDB and SQLite: placeholders, pooling, connecting. */
@@ -24,11 +25,15 @@ export class UnexpectedRowError extends TypeError {
  */
 export class SqlNextcloudDatabase implements NextcloudDatabase {
   readonly #driver: SqlDriver;
+  readonly #logger: Logger;
   readonly #mountsQuery: string;
+  /** Whether the last statement failed: an outage is logged when it begins and ends, not per call. */
+  #failing = false;
 
   /** `prefix` must already be validated: it is interpolated into the query text. */
-  constructor(driver: SqlDriver, prefix: string) {
+  constructor(driver: SqlDriver, { prefix, logger }: { prefix: string; logger: Logger }) {
     this.#driver = driver;
+    this.#logger = logger;
     const t = (name: string) => `${prefix}${name}`;
     this.#mountsQuery = `SELECT m.user_id, m.mount_point, f.path FROM ${t('mounts')} m INNER JOIN ${t('filecache')} f ON m.root_id = f.fileid WHERE m.storage_id = ${driver.placeholder}`;
   }
@@ -37,16 +42,34 @@ export class SqlNextcloudDatabase implements NextcloudDatabase {
     if (!Number.isSafeInteger(storageId) || storageId < 0) {
       throw new RangeError(`invalid storage id ${storageId}`);
     }
-    const rows = await this.#driver.query(this.#mountsQuery, [storageId]);
+    const rows = await this.#query(this.#mountsQuery, [storageId]);
     return rows.map(toMountRoot);
   }
 
   async ping(): Promise<void> {
-    await this.#driver.query('SELECT 1', []);
+    await this.#query('SELECT 1', []);
   }
 
   close(): Promise<void> {
     return this.#driver.close();
+  }
+
+  async #query(sql: string, params: readonly (string | number)[]): Promise<readonly unknown[]> {
+    try {
+      const rows = await this.#driver.query(sql, params);
+      if (this.#failing) {
+        this.#failing = false;
+        this.#logger.info("Nextcloud's database answers again");
+      }
+      return rows;
+    } catch (err) {
+      if (!this.#failing) {
+        this.#failing = true;
+        const reason = err instanceof Error ? err.message : String(err);
+        this.#logger.warn({ reason }, `cannot use Nextcloud's database: ${reason}`);
+      }
+      throw err;
+    }
   }
 }
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  captureLogs,
   createNextcloudTestDatabase,
   freePort,
   type NextcloudTestDatabase,
@@ -173,3 +177,42 @@ for (const { dialect, ...down } of DIALECTS) {
     }
   });
 }
+
+describe('database outage log', () => {
+  let db: NextcloudTestDatabase;
+  let volume: string;
+
+  before(async () => {
+    db = await createNextcloudTestDatabase({ dialect: 'sqlite' });
+    volume = await mkdtemp(join(tmpdir(), 'ngw-outage-log-'));
+  });
+  after(async () => {
+    await rm(volume, { recursive: true, force: true });
+    await db.drop();
+  });
+
+  it('logs once when the database cannot be used and once when it answers again', async () => {
+    const { logger, lines } = captureLogs();
+    const path = join(volume, 'owncloud.db');
+    const database = openNextcloudDatabase(`sqlite://${path}`, { prefix: 'oc_', logger });
+    try {
+      await assert.rejects(database.ping());
+      await assert.rejects(database.mountsForStorage(1));
+      await symlink(new URL(db.url).pathname, path);
+      await database.ping();
+      assert.deepEqual(await database.mountsForStorage(1), []);
+      assert.deepEqual(
+        lines.map((line) => [line.level, line.msg]),
+        [
+          [
+            40,
+            `cannot use Nextcloud's database: cannot open the SQLite database ${path}: unable to open database file`,
+          ],
+          [30, "Nextcloud's database answers again"],
+        ],
+      );
+    } finally {
+      await database.close();
+    }
+  });
+});

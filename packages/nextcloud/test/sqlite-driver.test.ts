@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,7 @@ describe('SQLite driver', () => {
     const database = openNextcloudDatabase(`sqlite://${path}`, { prefix: 'oc_', logger });
     try {
       await assert.rejects(database.ping(), /cannot open the SQLite database/);
+      assert.equal(existsSync(path), false, 'created no empty database in its place');
       const writer = new Sqlite(path);
       writer.pragma('journal_mode = WAL');
       for (const statement of mountTablesSql('sqlite', 'oc_')) writer.exec(statement);

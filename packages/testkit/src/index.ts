@@ -20,8 +20,24 @@ export {
   type SqlDialect,
 } from './nextcloud-test-database.js';
 export { phpJsonEncode } from './php-json.js';
-export { freePort, type RedisServerProcess, startRedisServer } from './redis-server.js';
+export {
+  type RedisClusterOptions,
+  type RedisClusterProcess,
+  startRedisCluster,
+} from './redis-cluster.js';
+export {
+  freePort,
+  type RedisServerOptions,
+  type RedisServerProcess,
+  startRedisServer,
+} from './redis-server.js';
 export { SimulatedNextcloud, type SimulatedNextcloudOptions } from './simulated-nextcloud.js';
+export { createTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';
+export {
+  createTestCertificates,
+  type TestCertificates,
+  type TestCertificatesOptions,
+} from './test-certificates.js';
 export {
   createTestDatabase,
   type TestDatabase,
