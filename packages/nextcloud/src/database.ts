@@ -17,7 +17,10 @@ export interface MountRoot {
 export interface NextcloudDatabase {
   /** Every mount whose root lies in `storageId` (oc_mounts ⋈ oc_filecache ON root_id = fileid). */
   mountsForStorage(storageId: number): Promise<MountRoot[]>;
-  /** Checks the database answers (`SELECT 1`), rejecting within the configured timeout. */
+  /**
+   * Checks the mounts query can run (the tables exist and are readable), rejecting within the
+   * configured timeout.
+   */
   ping(): Promise<void>;
   /** Releases every connection. */
   close(): Promise<void>;

@@ -27,6 +27,7 @@ export class SqlNextcloudDatabase implements NextcloudDatabase {
   readonly #driver: SqlDriver;
   readonly #logger: Logger;
   readonly #mountsQuery: string;
+  readonly #pingQuery: string;
   /** Whether the last statement failed: an outage is logged when it begins and ends, not per call. */
   #failing = false;
 
@@ -35,7 +36,11 @@ export class SqlNextcloudDatabase implements NextcloudDatabase {
     this.#driver = driver;
     this.#logger = logger;
     const t = (name: string) => `${prefix}${name}`;
-    this.#mountsQuery = `SELECT m.user_id, m.mount_point, f.path FROM ${t('mounts')} m INNER JOIN ${t('filecache')} f ON m.root_id = f.fileid WHERE m.storage_id = ${driver.placeholder}`;
+    const mounts = `SELECT m.user_id, m.mount_point, f.path FROM ${t('mounts')} m INNER JOIN ${t('filecache')} f ON m.root_id = f.fileid WHERE`;
+    this.#mountsQuery = `${mounts} m.storage_id = ${driver.placeholder}`;
+    // The mounts query matching no row: checks the tables, columns and rights the mapping needs,
+    // so a wrong database or prefix is not ready, at no cost.
+    this.#pingQuery = `${mounts} 1 = 0`;
   }
 
   async mountsForStorage(storageId: number): Promise<MountRoot[]> {
@@ -47,7 +52,7 @@ export class SqlNextcloudDatabase implements NextcloudDatabase {
   }
 
   async ping(): Promise<void> {
-    await this.#query('SELECT 1', []);
+    await this.#query(this.#pingQuery, []);
   }
 
   close(): Promise<void> {

@@ -77,6 +77,16 @@ for (const { dialect, ...down } of DIALECTS) {
         await db.drop();
       });
 
+      it('answers ping only where the mapping can be read: a wrong table prefix fails it', async () => {
+        await database.ping();
+        const wrongPrefix = openNextcloudDatabase(db.url, { prefix: 'nope_', logger });
+        try {
+          await assert.rejects(wrongPrefix.ping(), /nope_mounts|nope_filecache/);
+        } finally {
+          await wrongPrefix.close();
+        }
+      });
+
       it('lists every mount rooted in the storage and none of another storage', async () => {
         const storageId = await db.insertStorage('home::alice', [
           { userId: 'alice', rootPath: '', mountPoint: '/alice/' },
