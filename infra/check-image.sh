@@ -202,8 +202,46 @@ stop_gateway() {
   }
 }
 
-start_gateway "$database_url"
-step "/readyz: 200 with PostgreSQL (Redis subscribed, database reachable)"
+# /readyz runs the storage-mapping query, so the database needs Nextcloud's two tables (empty). They
+# are made with the drivers in the runtime files, in a scratch PostgreSQL database and a SQLite file.
+MOUNT_TABLES='CREATE TABLE oc_mounts (id INTEGER PRIMARY KEY, storage_id BIGINT, root_id BIGINT,
+  user_id VARCHAR(64), mount_point VARCHAR(4000));
+CREATE TABLE oc_filecache (fileid BIGINT PRIMARY KEY, path VARCHAR(4000));'
+# The drivers are dependencies of @gw/nextcloud, so they resolve from its real folder (pnpm links it).
+runtime_node() {
+  (cd "$runtime_root$workdir" && node -e "
+    const nextcloud = require('node:fs').realpathSync('node_modules/@gw/nextcloud');
+    const need = require('node:module').createRequire(nextcloud + '/package.json');
+    (async () => { $1 })().catch((err) => { console.error(err); process.exit(1); });
+  " "${@:2}")
+}
+scratch_db="check_image_$$"
+scratch_url="${database_url%/*}/$scratch_db"
+runtime_node '
+  const pg = need("pg");
+  const [server, name, tables] = process.argv.slice(1);
+  const admin = new pg.Client(server);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const client = new pg.Client(server.replace(/[^/]*$/, name));
+  await client.connect();
+  await client.query(tables);
+  await client.end();
+' "$database_url" "$scratch_db" "$MOUNT_TABLES" || fail "could not create the scratch database"
+drop_scratch_db() {
+  runtime_node '
+    const pg = need("pg");
+    const admin = new pg.Client(process.argv[1]);
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${process.argv[2]}`);
+    await admin.end();
+  ' "$database_url" "$scratch_db" || true
+}
+trap 'drop_scratch_db; cleanup' EXIT
+
+start_gateway "$scratch_url"
+step "/readyz: 200 with PostgreSQL (Redis subscribed, mapping query runs)"
 [[ $(status "http://127.0.0.1:$port/livez") == 200 ]] || fail "/livez did not answer 200"
 step "/livez: 200"
 [[ $(status "http://127.0.0.1:$metrics_port/metrics") == 200 ]] || fail "/metrics did not answer 200"
@@ -214,7 +252,11 @@ stop_gateway
 step "SIGTERM: exit 0"
 
 # SQLite goes through better-sqlite3's compiled addon: it must load from the pruned files.
-touch "$work/nextcloud.db"
+runtime_node '
+  const Database = need("better-sqlite3");
+  new Database(process.argv[1]).exec(process.argv[2]);
+' "$work/nextcloud.db" "$MOUNT_TABLES" || fail "could not create the SQLite file"
+chmod 644 "$work/nextcloud.db"
 start_gateway "sqlite://$work/nextcloud.db"
 stop_gateway
 step "/readyz: 200 with SQLite (better-sqlite3's addon loads), SIGTERM: exit 0"
