@@ -217,6 +217,7 @@ runtime_node() {
 }
 scratch_db="check_image_$$"
 scratch_url="${database_url%/*}/$scratch_db"
+# shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
 runtime_node '
   const pg = need("pg");
   const [server, name, tables] = process.argv.slice(1);
@@ -230,6 +231,7 @@ runtime_node '
   await client.end();
 ' "$database_url" "$scratch_db" "$MOUNT_TABLES" || fail "could not create the scratch database"
 drop_scratch_db() {
+  # shellcheck disable=SC2016
   runtime_node '
     const pg = need("pg");
     const admin = new pg.Client(process.argv[1]);
