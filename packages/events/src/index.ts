@@ -8,6 +8,13 @@ export {
   type NotifyEventOf,
   notifyPayloadSchemas,
 } from './notify-events.js';
+export { eventTopic, type ResourceActivity, type ResourceEvent } from './resource-event.js';
+export {
+  encodeSegment,
+  type ResourceLocation,
+  ResourceUrls,
+  resourceKey,
+} from './resource-urls.js';
 export type {
   ActivityEvent,
   CustomEvent,

@@ -13,10 +13,44 @@ export interface MountRoot {
   mountPoint: string;
 }
 
+/** One mount of a user: where a storage's subtree appears in the user's view. */
+export interface UserMount {
+  storageId: number;
+  /** Path of the mount root inside the storage (`''` for a home mount). */
+  rootPath: string;
+  /** Where the root appears for the user, e.g. `/alice/` or `/alice/files/Shared/docs/`. */
+  mountPoint: string;
+}
+
+/** An `oc_filecache` row, as the resource model needs it. */
+export interface FileEntry {
+  fileId: number;
+  storageId: number;
+  /** Path inside the storage, e.g. `files/docs/a.txt` (`''` for the storage root). */
+  path: string;
+  /** Parent fileid; -1 for the storage root. */
+  parentId: number;
+  /** The etag as stored; WebDAV shows it in double quotes. */
+  etag: string;
+  /** Modification time, Unix seconds. */
+  mtime: number;
+  isFolder: boolean;
+}
+
 /** The reads the gateway makes from Nextcloud's database. */
 export interface NextcloudDatabase {
   /** Every mount whose root lies in `storageId` (oc_mounts ⋈ oc_filecache ON root_id = fileid). */
   mountsForStorage(storageId: number): Promise<MountRoot[]>;
+  /** Every mount of one user (exact uid). */
+  mountsOfUser(userId: string): Promise<UserMount[]>;
+  /** The entries of those fileids that exist, in no particular order. */
+  filesById(fileIds: readonly number[]): Promise<FileEntry[]>;
+  /** The entries at those paths of one storage that exist, in no particular order. */
+  filesByPath(storageId: number, paths: readonly string[]): Promise<FileEntry[]>;
+  /** The direct children of a folder, at most `limit` of them. */
+  childrenOf(folderId: number, limit: number): Promise<FileEntry[]>;
+  /** The highest fileid in use (0 when the cache is empty): entries above it are newer. */
+  maxFileId(): Promise<number>;
   /**
    * Checks the mounts query can run (the tables exist and are readable), rejecting within the
    * configured timeout.

@@ -21,7 +21,6 @@ export function mysqlDriver(url: string, options: NextcloudDatabaseOptions): Sql
     enableKeepAlive: true,
   });
   return {
-    placeholder: '?',
     async query(sql, params) {
       const [rows] = await pool.query({ sql, timeout: timeoutMs }, [...params]);
       return rows as readonly unknown[];

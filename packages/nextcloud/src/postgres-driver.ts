@@ -18,10 +18,15 @@ export function postgresDriver(url: string, options: NextcloudDatabaseOptions): 
   });
   pool.on('error', (err) => logIdleError(options.logger, err));
   return {
-    placeholder: '$1',
     async query(sql, params) {
-      return (await pool.query(sql, [...params])).rows;
+      return (await pool.query(numberPlaceholders(sql), [...params])).rows;
     },
     close: () => pool.end(),
   };
+}
+
+/** `pg` numbers its parameters (`$1`, `$2`…) where the shared SQL text writes `?`. */
+function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replaceAll('?', () => `$${++n}`);
 }

@@ -22,7 +22,6 @@ export function sqliteDriver(url: string, options: NextcloudDatabaseOptions): Sq
     return statement;
   };
   return {
-    placeholder: '?',
     async query(sql, params) {
       // better-sqlite3 waits for a lock synchronously, which would stall every socket; wait here.
       const deadline = Date.now() + timeoutMs;

@@ -168,6 +168,92 @@ for (const { dialect, ...down } of DIALECTS) {
     });
   }
 
+  describe(`file lookups on ${dialect}`, () => {
+    let db: NextcloudTestDatabase;
+    let database: NextcloudDatabase;
+    let storage: number;
+    const ids: Record<string, number> = {};
+
+    before(async () => {
+      db = await createNextcloudTestDatabase({ dialect });
+      database = openNextcloudDatabase(db.url, { prefix: 'oc_', logger });
+      storage = await db.insertStorage('home::ivan', [
+        { userId: 'ivan', rootPath: '', mountPoint: '/ivan/' },
+      ]);
+      for (const [path, folder] of [
+        ['files', true],
+        ['files/docs', true],
+        ['files/docs/a.txt', false],
+        ['files/docs/ü 1.txt', false],
+      ] as const) {
+        ids[path] = await db.insertFile(storage, { path, folder, etag: `etag-${path}`, mtime: 7 });
+      }
+      await db.insertMounts(storage, [
+        { userId: 'judy', rootPath: 'files/docs', mountPoint: '/judy/files/Shared/docs/' },
+      ]);
+    });
+    after(async () => {
+      await database.close();
+      await db.drop();
+    });
+
+    it('reads entries by fileid with their parent, etag, mtime and kind, skipping missing ids', async () => {
+      const rows = await database.filesById([ids['files/docs/a.txt'] ?? 0, 999_999_999]);
+      assert.deepEqual(rows, [
+        {
+          fileId: ids['files/docs/a.txt'],
+          storageId: storage,
+          path: 'files/docs/a.txt',
+          parentId: ids['files/docs'],
+          etag: 'etag-files/docs/a.txt',
+          mtime: 7,
+          isFolder: false,
+        },
+      ]);
+      const [folder] = await database.filesById([ids['files/docs'] ?? 0]);
+      assert.equal(folder?.isFolder, true);
+    });
+
+    it('reads entries by path within one storage, non-ASCII paths included', async () => {
+      const rows = await database.filesByPath(storage, [
+        'files/docs/ü 1.txt',
+        'files/nope',
+        'files',
+      ]);
+      assert.deepEqual(rows.map((row) => row.path).sort(), ['files', 'files/docs/ü 1.txt']);
+      assert.deepEqual(await database.filesByPath(storage + 1, ['files']), []);
+    });
+
+    it('looks up more ids than one statement may bind', async () => {
+      const many = Array.from({ length: 1_200 }, (_, i) => i + 1_000_000);
+      const rows = await database.filesById([...many, ids.files ?? 0]);
+      assert.deepEqual(
+        rows.map((row) => row.path),
+        ['files'],
+      );
+    });
+
+    it("lists a folder's direct children up to a limit", async () => {
+      const children = await database.childrenOf(ids['files/docs'] ?? 0, 10);
+      assert.deepEqual(children.map((row) => row.path).sort(), [
+        'files/docs/a.txt',
+        'files/docs/ü 1.txt',
+      ]);
+      assert.equal((await database.childrenOf(ids['files/docs'] ?? 0, 1)).length, 1);
+    });
+
+    it("lists a user's mounts with their storage", async () => {
+      assert.deepEqual(await database.mountsOfUser('judy'), [
+        { storageId: storage, rootPath: 'files/docs', mountPoint: '/judy/files/Shared/docs/' },
+      ]);
+      assert.deepEqual(await database.mountsOfUser('nobody'), []);
+    });
+
+    it('knows the highest fileid in use', async () => {
+      assert.equal(await database.maxFileId(), Math.max(...Object.values(ids)));
+    });
+  });
+
   describe(`${dialect} database that cannot be reached`, () => {
     for (const [what, url, error] of [
       ['nothing answers', down.unreachable, down.unreachableError],

@@ -1,4 +1,5 @@
 export { DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
+export type { TestFile } from './file-rows.js';
 export { captureLogs, type LogLine } from './log-capture.js';
 export { mountPointHash } from './mount-cache.js';
 export type { TestMount } from './mount-rows.js';

@@ -20,7 +20,7 @@ interface Table {
 const varchar = (length: number) => ({ varchar: length });
 
 /**
- * `oc_storages`, `oc_filecache` and `oc_mounts` as Nextcloud 33 declares them
+ * `oc_storages`, `oc_mimetypes`, `oc_filecache` and `oc_mounts` as Nextcloud 33 declares them
  * (reference/nextcloud_solid.md §B1–B3), described once and rendered per platform the way
  * Doctrine does for Nextcloud.
  */
@@ -34,6 +34,14 @@ const TABLES: Table[] = [
       { name: 'last_checked', type: 'int', nullable: true },
     ],
     indexes: [{ name: 'storages_id_index', columns: ['id'], unique: true }],
+  },
+  {
+    name: 'mimetypes',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'mimetype', type: varchar(255), default: '' },
+    ],
+    indexes: [{ name: 'mimetype_id_index', columns: ['mimetype'], unique: true }],
   },
   {
     name: 'filecache',

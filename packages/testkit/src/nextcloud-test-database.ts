@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import mysql from 'mysql2/promise';
+import { insertFile, type TestFile } from './file-rows.js';
 import { insertMounts, insertStorage, type TestMount } from './mount-rows.js';
 import { type MountTablesDialect, mountTablesSql } from './mount-tables.js';
 import { mysqlRunner, postgresRunner, type SqlRunner, sqliteRunner } from './sql-runner.js';
@@ -34,6 +35,8 @@ export interface NextcloudTestDatabase {
   insertStorage(storageName: string, mounts: readonly TestMount[]): Promise<number>;
   /** Adds mounts (and their root's `oc_filecache` row when missing) to a storage. */
   insertMounts(storageId: number, mounts: readonly TestMount[]): Promise<void>;
+  /** Inserts an `oc_filecache` row below an existing folder; resolves to its fileid. */
+  insertFile(storageId: number, file: TestFile): Promise<number>;
   /** Disconnects and deletes the database. */
   drop(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function createNextcloudTestDatabase(
     insertStorage: (storageName, mounts) =>
       insertStorage(opened.runner, prefix, storageName, mounts),
     insertMounts: (storageId, mounts) => insertMounts(opened.runner, prefix, storageId, mounts),
+    insertFile: (storageId, file) => insertFile(opened.runner, prefix, storageId, file),
     drop: opened.drop,
   };
 }
