@@ -1,5 +1,5 @@
 import type { NotifyEvent, NotifyEventOf, UserEvent } from '@gw/events';
-import type { Normalizer } from '@gw/normalizer';
+import type { Normalizer, UserFacingNotifyEvent } from '@gw/normalizer';
 import type { Logger } from 'pino';
 
 /** Where routed events go. The legacy delivery today; the Solid delivery joins it later. */
@@ -7,6 +7,18 @@ export interface EventSinks {
   deliver(event: UserEvent): void;
   preAuth(user: string, token: string): void;
   reset(): void;
+}
+
+/** Where storage updates go as resource changes (the Solid delivery), when it is on. */
+export interface ResourceSinks {
+  storageUpdate(
+    update: NotifyEventOf<'notify_storage_update'>['payload'],
+    receivedAt: number,
+  ): void;
+  /** A share or group membership changed: users' mounts are not what they were. */
+  mountsChanged(): void;
+  /** Another replica changed a Solid channel. */
+  channelSync(payload: NotifyEventOf<'notify_gateway_channels'>['payload']): void;
 }
 
 /** Where the control channels go (the self-test cookie, the log level, metrics queries). */
@@ -30,12 +42,17 @@ export function createEventRouter(
   sinks: EventSinks,
   logger: Logger,
   control: ControlSinks,
+  resources?: ResourceSinks,
 ) {
   const stats: EventRouterStats = { mappingFailures: 0 };
 
   const deliverAll = (events: UserEvent[]) => {
     for (const event of events) sinks.deliver(event);
   };
+  const normalizeAndDeliver = (event: UserFacingNotifyEvent, receivedAt: number) =>
+    normalizer.normalize(event, receivedAt).then(deliverAll, (err: unknown) => {
+      logger.error({ err, channel: event.channel }, 'failed to normalize event');
+    });
 
   function route(event: NotifyEvent, receivedAt: number): void {
     switch (event.channel) {
@@ -55,7 +72,11 @@ export function createEventRouter(
       case 'notify_query':
         control.query();
         return;
+      case 'notify_gateway_channels':
+        resources?.channelSync(event.payload);
+        return;
       case 'notify_storage_update':
+        resources?.storageUpdate(event.payload, receivedAt);
         normalizer.normalize(event, receivedAt).then(deliverAll, (err: unknown) => {
           stats.mappingFailures++;
           logger.warn(
@@ -64,10 +85,13 @@ export function createEventRouter(
           );
         });
         return;
+      case 'notify_group_membership_update':
+      case 'notify_user_share_created':
+        resources?.mountsChanged();
+        void normalizeAndDeliver(event, receivedAt);
+        return;
       default:
-        normalizer.normalize(event, receivedAt).then(deliverAll, (err: unknown) => {
-          logger.error({ err, channel: event.channel }, 'failed to normalize event');
-        });
+        void normalizeAndDeliver(event, receivedAt);
     }
   }
 

@@ -1,6 +1,7 @@
 import fastifyWebsocket from '@fastify/websocket';
 import type { Config } from '@gw/config';
 import { type LegacyPushOptions, LegacyPushService, legacyPushRoutes } from '@gw/delivery-legacy';
+import { SYNC_CHANNEL, solidRoutes, storageDescriptionLink } from '@gw/delivery-solid';
 import type { NotifyChannel } from '@gw/events';
 import { RedisIngest } from '@gw/ingest';
 import { NextcloudClient, openNextcloudDatabase, StorageMapping } from '@gw/nextcloud';
@@ -16,6 +17,7 @@ import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { RedisCommands } from './redis-commands.js';
 import { redisConnection } from './redis-connection.js';
 import { selfTestRoutes } from './self-test-routes.js';
+import { createSolidDelivery, type SolidDelivery } from './solid-delivery.js';
 import { runStartupSelfTest } from './startup-self-test.js';
 import { upstreamMetrics } from './upstream-metrics.js';
 import { NOTIFY_PUSH_VERSION } from './version.js';
@@ -50,6 +52,8 @@ export interface Gateway {
   readonly ingest: RedisIngest;
   readonly mapping: StorageMapping;
   readonly router: EventRouter;
+  /** Solid Notifications; undefined when no PostgreSQL holds its channels. */
+  readonly solid: SolidDelivery['solid'] | undefined;
   /** Where `/metrics` is served (`http://host:port` or a socket path); undefined when off. */
   readonly metricsAddress: string | undefined;
   /** Stops accepting, closes client sockets with 1001, releases Redis and the database. */
@@ -96,16 +100,31 @@ export async function startGateway(
     debounceDisabled: config.debounceDisable,
     maxConnectionTimeMs: config.maxConnectionTime * 1000,
   });
+  const solid =
+    config.solid === undefined
+      ? undefined
+      : createSolidDelivery({
+          config: config.solid,
+          nextcloudUrl: config.nextcloudUrl,
+          database,
+          mapping,
+          nextcloud,
+          redis: commands,
+          logger: logger.child({ component: 'solid' }),
+          unixSocket: 'socketPath' in target,
+        });
   const router = createEventRouter(
     new Normalizer({ mapping }),
     legacy,
     logger.child({ component: 'router' }),
     control,
+    solid?.sinks,
   );
   const ingest = new RedisIngest({
     nodes: redis.subscriber,
-    channels: SUBSCRIBED_CHANNELS,
+    channels: solid === undefined ? SUBSCRIBED_CHANNELS : [...SUBSCRIBED_CHANNELS, SYNC_CHANNEL],
     onEvent: router.route,
+    onSubscribed: () => solid?.resubscribed(),
     logger: logger.child({ component: 'ingest' }),
   });
   const metrics = new GatewayMetrics({ ingest, mapping, legacy });
@@ -121,12 +140,14 @@ export async function startGateway(
   const close = async () => {
     shuttingDown = true;
     await legacy.close();
+    await solid?.closeSockets();
     await Promise.all([app.close(), metricsServer?.close()]);
     await Promise.allSettled([
       ingest.close(),
       commands.close(),
       database.close(),
       nextcloud.close(),
+      solid?.close(),
     ]);
   };
   try {
@@ -145,12 +166,18 @@ export async function startGateway(
       version: NOTIFY_PUSH_VERSION,
       logger: logger.child({ component: 'self-test' }),
     });
+    if (solid !== undefined) {
+      await app.register(storageDescriptionLink, { publicUrl: solid.routes.publicUrl });
+      await app.register(solidRoutes, solid.routes);
+    }
     await app.register(healthRoutes, {
       ingest,
       database,
+      channelStore: solid?.store,
       shuttingDown: () => shuttingDown,
       databaseTimeoutMs: overrides.readinessTimeoutMs,
     });
+    await solid?.start();
     await ingest.start();
     await app.ready();
     const address = await listen(app.server, target, { tls: tls !== undefined, logger });
@@ -167,7 +194,16 @@ export async function startGateway(
       logger: logger.child({ component: 'self-test' }),
     });
     const metricsAddress = metricsServer?.address;
-    return { ...address, legacy, ingest, mapping, router, metricsAddress, close };
+    return {
+      ...address,
+      legacy,
+      ingest,
+      mapping,
+      router,
+      solid: solid?.solid,
+      metricsAddress,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

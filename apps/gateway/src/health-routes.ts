@@ -5,6 +5,8 @@ import type { FastifyPluginAsync } from 'fastify';
 export interface HealthRoutesOptions {
   ingest: { readonly state: RedisIngestState };
   database: Pick<NextcloudDatabase, 'ping'>;
+  /** The Solid channel store, when Solid is on. @defaultValue undefined */
+  channelStore?: { ping(): Promise<void> };
   /** True once shutdown began: load balancers must stop sending clients here. */
   shuttingDown(): boolean;
   /** Longest wait for the database to answer a ping. @defaultValue 1_000 */
@@ -32,8 +34,12 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     if (options.ingest.state !== 'subscribed') {
       failed.redis = `subscriber is ${options.ingest.state}`;
     }
-    const database = await pingWithin(options.database, timeoutMs);
+    const [database, channelStore] = await Promise.all([
+      pingWithin(options.database, timeoutMs),
+      options.channelStore && pingWithin(options.channelStore, timeoutMs),
+    ]);
     if (database !== undefined) failed.database = database;
+    if (channelStore !== undefined) failed.channelStore = channelStore;
     if (options.shuttingDown()) failed.shutdown = 'shutting down';
     if (Object.keys(failed).length === 0) return reply.send({ ready: true });
     return reply.code(503).send({ ready: false, failed });
@@ -42,7 +48,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
 
 /** Resolves to why the database is not usable, or undefined when it answered. */
 async function pingWithin(
-  database: HealthRoutesOptions['database'],
+  database: { ping(): Promise<void> },
   timeoutMs: number,
 ): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;

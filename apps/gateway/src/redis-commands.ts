@@ -81,6 +81,16 @@ export class RedisCommands {
     await this.#timed('DEL', this.#redis.del(key));
   }
 
+  /** PUBLISHes on a pub/sub channel (a cluster broadcasts it to every node). */
+  async publish(channel: string, message: string): Promise<void> {
+    await this.#timed('PUBLISH', this.#redis.publish(channel, message));
+  }
+
+  /** SET key value PX ttl NX: resolves whether the key was new. */
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.#timed('SET', this.#redis.set(key, value, 'PX', ttlMs, 'NX'))) === 'OK';
+  }
+
   async close(): Promise<void> {
     const redis = this.#redis;
     if (redis.status === 'end') return;

@@ -89,4 +89,22 @@ export interface Config {
   metricsSocketPath: string | undefined;
   /** Serve TLS directly: PEM certificate and key paths, both or neither. @defaultValue undefined */
   tls: { certPath: string; keyPath: string } | undefined;
+  /** Solid Notifications; `undefined` when there is no PostgreSQL for the channel store. */
+  solid: SolidConfig | undefined;
+}
+
+/** The Solid Notifications side (PUBLIC_URL, GATEWAY_DATABASE_URL, SOLID_*). */
+export interface SolidConfig {
+  /** Base of every URL the gateway hands out, ending in '/'. @defaultValue `{nextcloudUrl}push/` */
+  publicUrl: string;
+  /** PostgreSQL for the channel store. @defaultValue databaseUrl when it is PostgreSQL */
+  databaseUrl: string;
+  /** Longest channel lifetime, seconds. @defaultValue 1_209_600 (14 days) */
+  maxChannelDuration: number;
+  /** Live channels per user. @defaultValue 1_000 */
+  channelQuota: number;
+  /** Trusted Solid-OIDC issuers. @defaultValue [nextcloudUrl] */
+  oidcIssuers: string[];
+  /** WebID forms of Nextcloud users; empty means the Solid app's own forms. @defaultValue [] */
+  webIdTemplates: string[];
 }

@@ -5,6 +5,7 @@ export type {
   RedisAddress,
   RedisConfig,
   RedisTlsSettings,
+  SolidConfig,
 } from './config.js';
 export { ConfigError } from './config-error.js';
 export { InvalidValueError } from './invalid-value-error.js';

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { type CommandLine, readCommandLine } from './command-line.js';
-import type { Config } from './config.js';
+import type { Config, SolidConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { readNextcloudConfig } from './config-file.js';
 import { settingsFromEnv, withDotEnv } from './environment.js';
 import { redisConfig } from './redis-config.js';
+import type { Settings } from './settings.js';
 
 export interface LoadConfigInput {
   /** Arguments after the node and script entries. */
@@ -63,7 +64,36 @@ export function resolveConfig(cli: CommandLine, env: NodeJS.ProcessEnv, cwd: str
     metricsPort: given.metricsPort,
     metricsSocketPath: given.metricsSocketPath,
     tls: tlsFiles(given.tlsCert, given.tlsKey),
+    solid: solidConfig(given, nextcloudUrl, databaseUrl),
   };
+}
+
+/** Solid is on whenever there is a PostgreSQL database for its channels. */
+function solidConfig(
+  given: Settings,
+  nextcloudUrl: string,
+  databaseUrl: string,
+): SolidConfig | undefined {
+  const storeUrl =
+    given.gatewayDatabaseUrl ?? (/^postgres(ql)?:/.test(databaseUrl) ? databaseUrl : undefined);
+  if (storeUrl === undefined) return undefined;
+  const nextcloud = withoutCredentials(nextcloudUrl);
+  return {
+    publicUrl: given.publicUrl ?? `${nextcloud}push/`,
+    databaseUrl: storeUrl,
+    maxChannelDuration: given.solidMaxChannelDuration ?? 1_209_600,
+    channelQuota: given.solidChannelQuota ?? 1_000,
+    oidcIssuers: given.solidOidcIssuers ?? [nextcloud],
+    webIdTemplates: given.solidWebIdTemplates ?? [],
+  };
+}
+
+/** NEXTCLOUD_URL may carry a login; URLs handed to clients must not. */
+function withoutCredentials(text: string): string {
+  const url = new URL(text);
+  url.username = '';
+  url.password = '';
+  return url.href;
 }
 
 /** TLS needs both files; one alone is a mistake worth stopping for. */

@@ -11,6 +11,10 @@ export function redactConfig(config: Config): Config {
     databaseUrl: redactUrl(config.databaseUrl),
     nextcloudUrl: redactUrl(config.nextcloudUrl),
     redis: config.redis.password === undefined ? config.redis : { ...config.redis, password: MASK },
+    solid:
+      config.solid === undefined
+        ? undefined
+        : { ...config.solid, databaseUrl: redactUrl(config.solid.databaseUrl) },
   };
 }
 

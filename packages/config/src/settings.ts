@@ -48,6 +48,49 @@ function nextcloudUrl(text: string): string {
   return text.endsWith('/') ? text : `${text}/`;
 }
 
+/** A URL the gateway hands out as the base of its own URLs; always ends in '/'. */
+function publicUrl(text: string): string {
+  return nextcloudUrl(text);
+}
+
+/** The gateway's own database holds the Solid channels; only PostgreSQL is supported. */
+function gatewayDatabaseUrl(text: string): string {
+  const url = databaseUrl(text);
+  if (!/^postgres(ql)?:/.test(url)) {
+    throw new InvalidValueError(
+      'the channel store needs PostgreSQL (postgres:// or postgresql://)',
+    );
+  }
+  return url;
+}
+
+/** A list given as repeated flags or one variable with spaces or commas between the items. */
+const list = z
+  .array(z.string())
+  .transform((values) => values.flatMap((value) => value.split(/[\s,]+/)).filter((v) => v !== ''));
+
+function issuer(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidValueError(`${JSON.stringify(text)} is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidValueError('expected http:// or https:// issuer URLs');
+  }
+  return text;
+}
+
+function webIdTemplate(text: string): string {
+  if (!text.includes('{uid}') || !URL.canParse(text.replace('{uid}', 'uid'))) {
+    throw new InvalidValueError(
+      'expected URLs containing {uid}, e.g. https://cloud.example.com/apps/solid/~{uid}/profile/card#me',
+    );
+  }
+  return text;
+}
+
 const seconds = z
   .string()
   .regex(/^\d{1,9}$/, 'expected a whole number of seconds')
@@ -101,6 +144,18 @@ export const settingsSchema = z
     metricsSocketPath: z.string().min(1, 'expected a path'),
     tlsCert: z.string().min(1, 'expected a path'),
     tlsKey: z.string().min(1, 'expected a path'),
+    publicUrl: z.string().transform(via(publicUrl)),
+    gatewayDatabaseUrl: z.string().transform(via(gatewayDatabaseUrl)),
+    solidMaxChannelDuration: z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/, 'expected a whole number of seconds, at least 1')
+      .transform(Number),
+    solidChannelQuota: z
+      .string()
+      .regex(/^[1-9]\d{0,6}$/, 'expected a whole number from 1 to 9999999')
+      .transform(Number),
+    solidOidcIssuers: list.transform(via((items: string[]) => items.map(issuer))),
+    solidWebIdTemplates: list.transform(via((items: string[]) => items.map(webIdTemplate))),
     userAgent: z
       .string()
       .regex(/^[\x20-\x7e]*$/, 'expected printable ASCII (it becomes an HTTP header)'),

@@ -20,6 +20,18 @@ $CONFIG = array (
 );
 `,
 );
+/** What the Solid settings default to for a Nextcloud URL and a PostgreSQL database. */
+function solidDefaults(nextcloudUrl: string, databaseUrl: string): Config['solid'] {
+  return {
+    publicUrl: `${nextcloudUrl}push/`,
+    databaseUrl,
+    maxChannelDuration: 1_209_600,
+    channelQuota: 1_000,
+    oidcIssuers: [nextcloudUrl],
+    webIdTemplates: [],
+  };
+}
+
 const phpOnly: Config = {
   nextcloudUrl: 'https://cloud.example.com/',
   databaseUrl: 'postgresql://nc:php-secret@db/nextcloud',
@@ -44,6 +56,7 @@ const phpOnly: Config = {
   metricsPort: undefined,
   metricsSocketPath: undefined,
   tls: undefined,
+  solid: solidDefaults('https://cloud.example.com/', 'postgresql://nc:php-secret@db/nextcloud'),
 };
 const envOnly = {
   NEXTCLOUD_URL: 'http://nc.local',
@@ -65,6 +78,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db/nc',
       databasePrefix: 'oc_',
       redis: { nodes: [{ host: 'cache', port: 6379 }], cluster: false, db: 0 },
+      solid: solidDefaults('http://nc.local/', 'postgres://u:p@db/nc'),
     });
   });
 
@@ -87,7 +101,62 @@ describe('loadConfig', () => {
       nextcloudUrl: 'http://flag.local/',
       databasePrefix: 'env_',
       redis: { nodes: [{ host: 'env-cache', port: 6390 }], cluster: false, db: 0 },
+      solid: solidDefaults('http://flag.local/', 'postgresql://nc:php-secret@db/nextcloud'),
     });
+  });
+
+  it('turns Solid on with the Nextcloud database when that is PostgreSQL, and off otherwise', () => {
+    const mysql = { ...envOnly, DATABASE_URL: 'mysql://nc:p@db/nc' };
+    assert.equal(load([], mysql).solid, undefined);
+    assert.equal(
+      load([], { ...mysql, GATEWAY_DATABASE_URL: 'postgres://gw@db/gateway' }).solid?.databaseUrl,
+      'postgres://gw@db/gateway',
+    );
+  });
+
+  it('reads the Solid settings from flags and the environment, lists from either', () => {
+    const solid = load(
+      [
+        '--solid-oidc-issuer',
+        'https://idp.example.com',
+        '--solid-oidc-issuer=https://nc.example.com/',
+      ],
+      {
+        ...envOnly,
+        PUBLIC_URL: 'https://cloud.example.com/notify',
+        SOLID_MAX_CHANNEL_DURATION: '3600',
+        SOLID_CHANNEL_QUOTA: '5',
+        SOLID_WEBID_TEMPLATES: 'https://id.example.com/{uid}#me, https://nc/u/{uid}/card#i',
+      },
+    ).solid;
+    assert.deepEqual(solid, {
+      publicUrl: 'https://cloud.example.com/notify/',
+      databaseUrl: 'postgres://u:p@db/nc',
+      maxChannelDuration: 3600,
+      channelQuota: 5,
+      oidcIssuers: ['https://idp.example.com', 'https://nc.example.com/'],
+      webIdTemplates: ['https://id.example.com/{uid}#me', 'https://nc/u/{uid}/card#i'],
+    });
+  });
+
+  it('refuses a channel store that is not PostgreSQL, and malformed Solid settings', () => {
+    assert.throws(
+      () => load([], { ...envOnly, GATEWAY_DATABASE_URL: 'mysql://root:secret@db/gw' }),
+      (err: Error) =>
+        /GATEWAY_DATABASE_URL.*PostgreSQL/.test(err.message) && !err.message.includes('secret'),
+    );
+    assert.throws(
+      () => load([], { ...envOnly, SOLID_CHANNEL_QUOTA: '0' }),
+      configError('SOLID_CHANNEL_QUOTA'),
+    );
+    assert.throws(
+      () => load([], { ...envOnly, SOLID_WEBID_TEMPLATES: 'https://id.example.com/me' }),
+      configError('SOLID_WEBID_TEMPLATES', /\{uid\}/),
+    );
+    assert.throws(
+      () => load(['--solid-oidc-issuer', 'ftp://idp'], envOnly),
+      configError('--solid-oidc-issuer'),
+    );
   });
 
   it('lets an environment switch stand when no flag is given, and a flag turn it on', () => {

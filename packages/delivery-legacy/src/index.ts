@@ -1,3 +1,4 @@
+export { forwardedForChain } from './forwarded-for.js';
 export type { LegacyPushOptions } from './legacy-push-options.js';
 export { type LegacyPushRoutesOptions, legacyPushRoutes } from './legacy-push-routes.js';
 export { LegacyPushService, type UpgradeRequest } from './legacy-push-service.js';

@@ -3,6 +3,9 @@ import type { ContextStyle, RdfMediaType } from './vocabulary.js';
 /** The channel types the gateway offers, by their term in the notifications context. */
 export type ChannelType = 'WebSocketChannel2023' | 'WebhookChannel2023';
 
+/** The features of the notifications protocol (reference/solid.md §1.5), by their term. */
+export type ChannelFeature = 'accept' | 'endAt' | 'rate' | 'startAt' | 'state';
+
 /**
  * A subscription request after parsing and validation (reference/solid.md §1.4, §3.2): one
  * subject, one `type`, one `topic`, each feature at most once. Dates and durations are already

@@ -27,6 +27,9 @@ export const notifyPayloadSchemas = {
   notify_config: z.union([z.object({ log_spec: z.string() }), z.literal('log_restore')]),
   notify_query: z.literal('metrics'),
   notify_signal: z.literal('reset'),
+  // Not Nextcloud's: the gateway's replicas keep their Solid channel indexes in step on it. Its
+  // messages are checked in full by the Solid delivery; here only that they are gateway ones.
+  notify_gateway_channels: z.looseObject({ origin: z.string() }),
 } as const;
 
 export type NotifyChannel = keyof typeof notifyPayloadSchemas;

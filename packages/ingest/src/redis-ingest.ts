@@ -19,6 +19,12 @@ export interface RedisIngestOptions {
   channels: readonly NotifyChannel[];
   /** Receives every valid message; must not throw (a throw is caught and logged). */
   onEvent(event: NotifyEvent, receivedAt: number): void;
+  /**
+   * Called each time every channel is subscribed: at start-up and after each reconnect. Pub/sub
+   * keeps nothing for a disconnected subscriber, so whoever keeps state from the messages
+   * catches up here. @defaultValue none
+   */
+  onSubscribed?: () => void;
   logger: Logger;
   /** How often the subscriber connection is PINGed. @defaultValue 15_000 */
   keepaliveIntervalMs?: number;
@@ -178,6 +184,11 @@ export class RedisIngest {
     }
     this.#startKeepalive(client);
     this.#resolveStarted();
+    try {
+      this.#options.onSubscribed?.();
+    } catch (err) {
+      this.#logger.error({ err }, 'subscription handler failed');
+    }
   }
 
   /** Every way a connection ends comes here; only the current client's first report counts. */

@@ -39,6 +39,10 @@ const VALID: Record<NotifyChannel, { raw: string; payload: unknown }> = {
   notify_config: { raw: '{"log_spec":"debug"}', payload: { log_spec: 'debug' } },
   notify_query: { raw: '"metrics"', payload: 'metrics' },
   notify_signal: { raw: '"reset"', payload: 'reset' },
+  notify_gateway_channels: {
+    raw: '{"origin":"r1","op":"remove","id":"x"}',
+    payload: { origin: 'r1', op: 'remove', id: 'x' },
+  },
 };
 
 const messages = (lines: LogLine[], msg: string) => lines.filter((line) => line.msg === msg);
@@ -82,7 +86,7 @@ describe('RedisIngest', () => {
     await redis.stop();
   });
 
-  it('delivers a decoded event for each of the 11 channels, in order', async () => {
+  it('delivers a decoded event for each of the 12 channels (11 of Nextcloud, 1 of the gateway), in order', async () => {
     const { ingest, events } = subscribe();
     await ingest.start();
     assert.equal(ingest.state, 'subscribed');
@@ -92,7 +96,7 @@ describe('RedisIngest', () => {
       events,
       NOTIFY_CHANNELS.map((channel) => ({ channel, payload: VALID[channel].payload })),
     );
-    assert.deepEqual(ingest.stats, { received: 11, invalid: 0, reconnects: 0 });
+    assert.deepEqual(ingest.stats, { received: NOTIFY_CHANNELS.length, invalid: 0, reconnects: 0 });
     await ingest.close();
     assert.equal(ingest.state, 'closed');
   });
@@ -155,8 +159,10 @@ describe('RedisIngest', () => {
 
   it('logs one line when Redis dies and one when it is back, resubscribed to every channel', async () => {
     const { logger, lines } = captureLogs();
-    const { ingest, events } = subscribe({ logger });
+    let subscriptions = 0;
+    const { ingest, events } = subscribe({ logger, onSubscribed: () => subscriptions++ });
     await ingest.start();
+    assert.equal(subscriptions, 1, 'told once subscribed at start-up');
     await redis.kill();
     await until(() => ingest.state === 'down', 'the drop');
     await sleep(300); // several failed reconnect attempts
@@ -176,8 +182,9 @@ describe('RedisIngest', () => {
       warnings.map((line) => line.msg),
       ['Redis link lost, reconnecting'],
     );
-    assert.equal(messages(lines, 'Redis link restored, subscribed to 11 channels').length, 1);
+    assert.equal(messages(lines, 'Redis link restored, subscribed to 12 channels').length, 1);
     assert.equal(ingest.stats.reconnects, 1);
+    assert.equal(subscriptions, 2, 'told again once resubscribed, to catch up on what it missed');
     await ingest.close();
   });
 
@@ -271,7 +278,7 @@ describe('RedisIngest', () => {
       const address = ({ host, port }: { host: string; port: number }) => `${host}:${port}`;
       assert.deepEqual(node('Redis unreachable, retrying in the background'), [address(dead)]);
       assert.deepEqual(node('Redis link lost, reconnecting'), [address(second)]);
-      assert.deepEqual(node('Redis link restored, subscribed to 11 channels'), [
+      assert.deepEqual(node('Redis link restored, subscribed to 12 channels'), [
         address(second),
         address(third),
       ]);

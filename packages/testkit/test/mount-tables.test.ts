@@ -13,7 +13,7 @@ describe('mountTablesSql', () => {
     assert.match(sql, /UNIQUE KEY fs_storage_path_hash \(storage, path_hash\)/);
     assert.match(sql, /path VARCHAR\(4000\),/);
     assert.match(sql, /path_hash VARCHAR\(32\) NOT NULL DEFAULT '',/);
-    assert.equal(sql.match(/COLLATE=utf8mb4_bin/g)?.length, 3);
+    assert.equal(sql.match(/COLLATE=utf8mb4_bin/g)?.length, 4);
   });
 
   it('renders SQLite tables with INTEGER PRIMARY KEY ids and prefixed index names', () => {
@@ -21,7 +21,7 @@ describe('mountTablesSql', () => {
     const sql = statements.join('\n');
     assert.match(sql, /fileid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,/);
     assert.match(sql, /CREATE UNIQUE INDEX nc_mounts_user_root_path_index ON nc_mounts/);
-    assert.equal(statements.filter((s) => s.startsWith('CREATE TABLE')).length, 3);
+    assert.equal(statements.filter((s) => s.startsWith('CREATE TABLE')).length, 4);
   });
 
   it('refuses a prefix that is not a plain identifier', () => {

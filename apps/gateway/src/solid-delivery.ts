@@ -1,0 +1,168 @@
+import type { SolidConfig } from '@gw/config';
+import { forwardedForChain } from '@gw/delivery-legacy';
+import {
+  BasicAuthenticator,
+  ChannelStore,
+  defaultWebIdTemplates,
+  RedisReplayGuard,
+  RequestAuthenticator,
+  SolidNotifications,
+  SolidOidcVerifier,
+  type SolidRoutesOptions,
+  SYNC_CHANNEL,
+  WebIdRule,
+} from '@gw/delivery-solid';
+import { ResourceUrls } from '@gw/events';
+import {
+  InvalidCredentialsError,
+  type NextcloudClient,
+  type NextcloudDatabase,
+  type StorageMapping,
+} from '@gw/nextcloud';
+import { ResourceResolver, ResourceTracker, UserMounts } from '@gw/normalizer';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { ResourceSinks } from './event-router.js';
+import type { RedisCommands } from './redis-commands.js';
+
+export interface SolidDeliveryOptions {
+  config: SolidConfig;
+  nextcloudUrl: string;
+  database: NextcloudDatabase;
+  mapping: StorageMapping;
+  nextcloud: NextcloudClient;
+  redis: RedisCommands;
+  logger: Logger;
+  /** Whether the listener is a Unix socket: then the TCP peer is no client address. */
+  unixSocket: boolean;
+}
+
+/** How long a failed start (channel store unreachable) waits before the next attempt. */
+const RETRY_MS = 5_000;
+
+/**
+ * The Solid Notifications side, wired: resource tracking from storage updates, the channel
+ * store and index, authentication, and the HTTP routes.
+ */
+export function createSolidDelivery(options: SolidDeliveryOptions) {
+  const { config, database, mapping, logger } = options;
+  const urls = new ResourceUrls(options.nextcloudUrl);
+  const store = new ChannelStore({ url: config.databaseUrl, logger });
+  const mounts = new UserMounts({ database });
+  const tracker: ResourceTracker = new ResourceTracker({
+    mapping,
+    files: database,
+    urls,
+    interested: (users: readonly string[]): boolean => solid.interested(users),
+  });
+  const resolver = new ResourceResolver({ files: database, mounts, urls, memory: tracker.memory });
+  const solid: SolidNotifications = new SolidNotifications({
+    publicUrl: config.publicUrl,
+    urls,
+    store,
+    publish: (message) => options.redis.publish(SYNC_CHANNEL, JSON.stringify(message)),
+    resources: { current: (url) => resolver.current(url), watch: (list) => resolver.watch(list) },
+    logger,
+    maxDurationMs: config.maxChannelDuration * 1000,
+    quota: config.channelQuota,
+  });
+  const authenticator = new RequestAuthenticator({
+    basic: new BasicAuthenticator({ verify: checkPassword(options.nextcloud) }),
+    solidOidc: solidOidc(options),
+  });
+  let started = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const start = async (): Promise<void> => {
+    try {
+      await solid.start();
+      started = true;
+    } catch (err) {
+      logger.warn({ err }, `cannot use the channel store, retrying in ${RETRY_MS / 1000} s`);
+      retry = setTimeout(() => void start(), RETRY_MS);
+      retry.unref();
+    }
+  };
+
+  const sinks: ResourceSinks = {
+    storageUpdate(update, receivedAt) {
+      const storageUpdate = {
+        storageId: update.storage,
+        path: update.path,
+        fileId: update.file_id,
+      };
+      tracker.track(storageUpdate, receivedAt).then(
+        (events) => {
+          for (const event of events) solid.deliver(event);
+        },
+        (err: unknown) =>
+          logger.warn(
+            { err, storage: update.storage },
+            'cannot tell what a storage update changed',
+          ),
+      );
+    },
+    mountsChanged: () => mounts.forgetAll(),
+    channelSync: (payload) => solid.applySync(payload),
+  };
+
+  return {
+    solid,
+    sinks,
+    store,
+    start: async () => {
+      await start();
+      tracker.start().catch(() => {});
+    },
+    /** The link to Redis (re)subscribed: sync messages may have been missed meanwhile. */
+    resubscribed: () => {
+      if (started)
+        solid.reload().catch((err: unknown) => logger.warn({ err }, 'cannot reload the channels'));
+    },
+    /** Options of the `solidRoutes` plugin. */
+    routes: {
+      solid,
+      authenticator,
+      publicUrl: config.publicUrl,
+      forwardedFor: (request: FastifyRequest) =>
+        forwardedForChain(
+          request.headers,
+          options.unixSocket ? undefined : request.socket.remoteAddress,
+        ),
+    } satisfies SolidRoutesOptions,
+    /** Closes the receivers' sockets (1001), before the HTTP server waits for connections. */
+    closeSockets: () => solid.close(),
+    async close() {
+      clearTimeout(retry);
+      await store.close();
+    },
+  };
+}
+
+/** The Basic check is Nextcloud's own; wrong credentials are an answer, not a failure. */
+function checkPassword(nextcloud: NextcloudClient) {
+  return async (username: string, password: string, forwardedFor: readonly string[]) => {
+    try {
+      return await nextcloud.getUid(username, password, forwardedFor);
+    } catch (err) {
+      if (err instanceof InvalidCredentialsError) return undefined;
+      throw err;
+    }
+  };
+}
+
+function solidOidc({ config, nextcloudUrl, redis }: SolidDeliveryOptions) {
+  if (config.oidcIssuers.length === 0) return undefined;
+  const templates =
+    config.webIdTemplates.length > 0 ? config.webIdTemplates : defaultWebIdTemplates(nextcloudUrl);
+  const rule = new WebIdRule({ templates, issuers: config.oidcIssuers });
+  return new SolidOidcVerifier({
+    trustedIssuers: config.oidcIssuers,
+    webIdToUid: (webId, issuer) => rule.toUid(webId, issuer),
+    replayGuard: new RedisReplayGuard({
+      setIfAbsent: (key, value, ttlMs) => redis.setIfAbsent(key, value, ttlMs),
+    }),
+  });
+}
+
+export type SolidDelivery = ReturnType<typeof createSolidDelivery>;
