@@ -22,6 +22,8 @@ import {
 } from '@gw/testkit';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
+import { sleep, withTimeout } from './async-pool.js';
+import { percentile } from './percentile.js';
 import { benchStorageMapping } from './storage-mapping.js';
 
 const { values: args } = parseArgs({
@@ -273,7 +275,7 @@ async function rounds(clients: Client[], trigger: () => unknown) {
     });
     const t0 = performance.now();
     await trigger();
-    await withTimeout(done, 10_000, `round ${round}: some connections got nothing`);
+    await withTimeout(done, 10_000, () => `round ${round}: some connections got nothing`);
     lastLatencies.push(last - t0);
     await sleep(200);
   }
@@ -306,7 +308,7 @@ async function throughput(publisher: Redis, users: BenchUser[], clients: Client[
       while (received < UPDATES) await sleep(2);
     })(),
     30_000,
-    'updates lost',
+    () => 'updates lost',
   );
   return UPDATES / ((performance.now() - t0) / 1000);
 }
@@ -322,28 +324,6 @@ function updatePayload(storage: number, fileId: number) {
 function rssKiB(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? Number.NaN;
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 await main();

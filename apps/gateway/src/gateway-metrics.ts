@@ -9,6 +9,8 @@ export interface GatewayMetricSources {
   ingest: { readonly state: RedisIngestState; readonly stats: RedisIngestStats };
   mapping: { readonly stats: StorageMappingStats };
   legacy: { readonly stats: LegacyStats };
+  /** Solid Notifications, when on. */
+  solid?: { readonly stats: { channels: number; sockets: number; notificationsSent: number } };
 }
 
 const MESSAGE_TYPES = ['file', 'activity', 'notification', 'custom'] as const;
@@ -84,8 +86,10 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.set({ protocol: 'notify_push' }, sources.legacy.stats.activeConnections);
+        if (sources.solid) this.set({ protocol: 'solid' }, sources.solid.stats.sockets);
       },
     });
+    if (sources.solid) solidMetrics(registers, sources.solid);
     new Counter({
       name: 'gw_ws_messages_sent_total',
       help: 'Messages sent to notify_push clients after debouncing, by type',
@@ -133,6 +137,23 @@ export class GatewayMetrics {
       throw err;
     }
   }
+}
+
+function solidMetrics(registers: Registry[], solid: NonNullable<GatewayMetricSources['solid']>) {
+  new Gauge({
+    name: 'gw_solid_channels',
+    help: 'Live Solid notification channels (all replicas: every replica indexes every channel)',
+    registers,
+    collect() {
+      this.set(solid.stats.channels);
+    },
+  });
+  counter(
+    registers,
+    'gw_solid_notifications_sent_total',
+    'Solid notifications written to receiver sockets of this replica',
+    () => solid.stats.notificationsSent,
+  );
 }
 
 /** A counter mirroring a monotonic number kept elsewhere. */

@@ -17,7 +17,7 @@ import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { RedisCommands } from './redis-commands.js';
 import { redisConnection } from './redis-connection.js';
 import { selfTestRoutes } from './self-test-routes.js';
-import { createSolidDelivery, type SolidDelivery } from './solid-delivery.js';
+import { createSolidDelivery, type SolidDelivery, type SolidTuning } from './solid-delivery.js';
 import { runStartupSelfTest } from './startup-self-test.js';
 import { upstreamMetrics } from './upstream-metrics.js';
 import { NOTIFY_PUSH_VERSION } from './version.js';
@@ -41,6 +41,8 @@ export interface GatewayOverrides {
   nextcloudTimeoutMs?: number;
   /** Longest wait for the database's answer in `/readyz`. @defaultValue 1_000 */
   readinessTimeoutMs?: number;
+  /** Solid timings the tests shrink: the expiry sweep and the receivers' pings. */
+  solid?: SolidTuning;
 }
 
 export interface Gateway {
@@ -105,13 +107,13 @@ export async function startGateway(
       ? undefined
       : createSolidDelivery({
           config: config.solid,
-          nextcloudUrl: config.nextcloudUrl,
           database,
           mapping,
           nextcloud,
           redis: commands,
           logger: logger.child({ component: 'solid' }),
           unixSocket: 'socketPath' in target,
+          tuning: overrides.solid,
         });
   const router = createEventRouter(
     new Normalizer({ mapping }),
@@ -127,7 +129,7 @@ export async function startGateway(
     onSubscribed: () => solid?.resubscribed(),
     logger: logger.child({ component: 'ingest' }),
   });
-  const metrics = new GatewayMetrics({ ingest, mapping, legacy });
+  const metrics = new GatewayMetrics({ ingest, mapping, legacy, solid: solid?.solid });
   let metricsServer: MetricsServer | undefined;
   let shuttingDown = false;
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SolidConfig } from '@gw/config';
 import { forwardedForChain } from '@gw/delivery-legacy';
 import {
@@ -7,6 +8,7 @@ import {
   RedisReplayGuard,
   RequestAuthenticator,
   SolidNotifications,
+  type SolidNotificationsOptions,
   SolidOidcVerifier,
   type SolidRoutesOptions,
   SYNC_CHANNEL,
@@ -27,7 +29,6 @@ import type { RedisCommands } from './redis-commands.js';
 
 export interface SolidDeliveryOptions {
   config: SolidConfig;
-  nextcloudUrl: string;
   database: NextcloudDatabase;
   mapping: StorageMapping;
   nextcloud: NextcloudClient;
@@ -35,10 +36,21 @@ export interface SolidDeliveryOptions {
   logger: Logger;
   /** Whether the listener is a Unix socket: then the TCP peer is no client address. */
   unixSocket: boolean;
+  /** Timings the tests shrink; production uses the defaults. */
+  tuning?: SolidTuning;
 }
+
+/** The expiry sweep and the receivers' pings, which run on timers too slow for a test. */
+export type SolidTuning = Pick<SolidNotificationsOptions, 'sweepIntervalMs' | 'sockets'>;
 
 /** How long a failed start (channel store unreachable) waits before the next attempt. */
 const RETRY_MS = 5_000;
+/**
+ * How long start-up waits for the channel store and the fileid watermark. Both answer in
+ * milliseconds when the databases are up; when one hangs, the gateway must still start and serve
+ * notify_push clients (Solid answers 503 until the store is loaded).
+ */
+const START_WAIT_MS = 1_000;
 
 /**
  * The Solid Notifications side, wired: resource tracking from storage updates, the channel
@@ -46,7 +58,7 @@ const RETRY_MS = 5_000;
  */
 export function createSolidDelivery(options: SolidDeliveryOptions) {
   const { config, database, mapping, logger } = options;
-  const urls = new ResourceUrls(options.nextcloudUrl);
+  const urls = new ResourceUrls(config.nextcloudUrl);
   const store = new ChannelStore({ url: config.databaseUrl, logger });
   const mounts = new UserMounts({ database });
   const tracker: ResourceTracker = new ResourceTracker({
@@ -65,6 +77,7 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     logger,
     maxDurationMs: config.maxChannelDuration * 1000,
     quota: config.channelQuota,
+    ...options.tuning,
   });
   const authenticator = new RequestAuthenticator({
     basic: new BasicAuthenticator({ verify: checkPassword(options.nextcloud) }),
@@ -111,8 +124,10 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     sinks,
     store,
     start: async () => {
-      await start();
-      tracker.start().catch(() => {});
+      // The watermark first: files created from now on must read as created. With the database
+      // down, the first update after it is back takes it instead.
+      const ready = Promise.all([start(), tracker.start().catch(() => {})]);
+      await Promise.race([ready, sleep(START_WAIT_MS)]);
     },
     /** The link to Redis (re)subscribed: sync messages may have been missed meanwhile. */
     resubscribed: () => {
@@ -151,10 +166,12 @@ function checkPassword(nextcloud: NextcloudClient) {
   };
 }
 
-function solidOidc({ config, nextcloudUrl, redis }: SolidDeliveryOptions) {
+function solidOidc({ config, redis }: SolidDeliveryOptions) {
   if (config.oidcIssuers.length === 0) return undefined;
   const templates =
-    config.webIdTemplates.length > 0 ? config.webIdTemplates : defaultWebIdTemplates(nextcloudUrl);
+    config.webIdTemplates.length > 0
+      ? config.webIdTemplates
+      : defaultWebIdTemplates(config.nextcloudUrl);
   const rule = new WebIdRule({ templates, issuers: config.oidcIssuers });
   return new SolidOidcVerifier({
     trustedIssuers: config.oidcIssuers,

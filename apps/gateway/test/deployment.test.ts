@@ -206,6 +206,19 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it("links Nextcloud's WebDAV responses to the gateway's storage description, at its public URL", () => {
+    const solid = composeGatewayConfig().solid;
+    assert.ok(solid, 'the compose gateway has Solid on (its database is PostgreSQL)');
+    const server = read('infra/nginx/compose.conf');
+    const link = /~\^\/remote\\\.php\/dav\/files\/ '<([^>]+)>; rel="([^"]+)"'/.exec(server);
+    assert.equal(link?.[1], `${solid.publicUrl}.well-known/solid`);
+    assert.equal(link?.[2], 'http://www.w3.org/ns/solid/terms#storageDescription');
+    assert.match(server, /^\s*add_header Link \$solid_storage_description always;/m);
+    // Topics must be the WebDAV URLs browsers see, through nginx, not Apache's internal address.
+    const listen = /^\s*listen (\d+);/m.exec(server)?.[1];
+    assert.equal(new URL(solid.nextcloudUrl).port, listen);
+  });
+
   it('makes Nextcloud trust the loopback addresses nginx and the gateway come from', () => {
     const proxies = (service('nextcloud').environment?.TRUSTED_PROXIES ?? '').split(/\s+/);
     assert.ok(proxies.includes('127.0.0.1') && proxies.includes('::1'), proxies.join(' '));

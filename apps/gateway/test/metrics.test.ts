@@ -58,7 +58,7 @@ describe('metrics on a TCP port', () => {
     for (const client of [alice, bob, bobAgain]) client.close();
   });
 
-  it('adds the gateway series with HELP and TYPE: Redis, mapping, handshakes, messages, event loop', async () => {
+  it('adds the gateway series with HELP and TYPE: Redis, mapping, handshakes, messages, Solid, event loop', async () => {
     const body = await (await fetch(metricsUrl)).text();
     for (const expected of [
       '# TYPE gw_redis_subscribed gauge',
@@ -72,6 +72,9 @@ describe('metrics on a TCP port', () => {
       'gw_ws_messages_sent_total{type="activity"} 1',
       '# TYPE gw_nodejs_eventloop_lag_seconds gauge',
       '# TYPE gw_ingest_messages_total counter',
+      'gw_ws_connections{protocol="solid"} 0',
+      'gw_solid_channels 0',
+      '# TYPE gw_solid_notifications_sent_total counter',
     ]) {
       assert.ok(body.includes(`${expected}\n`), `missing ${expected}`);
     }

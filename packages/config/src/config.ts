@@ -95,6 +95,11 @@ export interface Config {
 
 /** The Solid Notifications side (PUBLIC_URL, GATEWAY_DATABASE_URL, SOLID_*). */
 export interface SolidConfig {
+  /**
+   * Nextcloud's URL as clients see it, ending in '/': topics are its WebDAV URLs, and the Solid
+   * app's issuer and WebIDs live under it. @defaultValue nextcloudUrl (without credentials)
+   */
+  nextcloudUrl: string;
   /** Base of every URL the gateway hands out, ending in '/'. @defaultValue `{nextcloudUrl}push/` */
   publicUrl: string;
   /** PostgreSQL for the channel store. @defaultValue databaseUrl when it is PostgreSQL */

@@ -77,8 +77,9 @@ function solidConfig(
   const storeUrl =
     given.gatewayDatabaseUrl ?? (/^postgres(ql)?:/.test(databaseUrl) ? databaseUrl : undefined);
   if (storeUrl === undefined) return undefined;
-  const nextcloud = withoutCredentials(nextcloudUrl);
+  const nextcloud = given.nextcloudPublicUrl ?? withoutCredentials(nextcloudUrl);
   return {
+    nextcloudUrl: nextcloud,
     publicUrl: given.publicUrl ?? `${nextcloud}push/`,
     databaseUrl: storeUrl,
     maxChannelDuration: given.solidMaxChannelDuration ?? 1_209_600,

@@ -219,12 +219,20 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultText: 'none',
   },
   {
+    setting: 'nextcloudPublicUrl',
+    env: 'NEXTCLOUD_PUBLIC_URL',
+    flag: '--nextcloud-public-url',
+    value: '<URL>',
+    help: "Nextcloud's URL as clients see it: Solid topics are its WebDAV URLs",
+    defaultText: 'NEXTCLOUD_URL',
+  },
+  {
     setting: 'publicUrl',
     env: 'PUBLIC_URL',
     flag: '--public-url',
     value: '<URL>',
     help: 'Public base URL of the gateway, which every Solid URL it hands out starts with',
-    defaultText: 'NEXTCLOUD_URL followed by push/',
+    defaultText: 'NEXTCLOUD_PUBLIC_URL followed by push/',
   },
   {
     setting: 'gatewayDatabaseUrl',
@@ -258,7 +266,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: '<URL>',
     repeatable: true,
     help: 'Trusted Solid-OIDC issuer of DPoP-bound tokens; repeatable, or a list in the variable',
-    defaultText: 'NEXTCLOUD_URL (the Nextcloud Solid app)',
+    defaultText: 'NEXTCLOUD_PUBLIC_URL (the Nextcloud Solid app)',
   },
   {
     setting: 'solidWebIdTemplates',

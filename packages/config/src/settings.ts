@@ -145,6 +145,7 @@ export const settingsSchema = z
     tlsCert: z.string().min(1, 'expected a path'),
     tlsKey: z.string().min(1, 'expected a path'),
     publicUrl: z.string().transform(via(publicUrl)),
+    nextcloudPublicUrl: z.string().transform(via(publicUrl)),
     gatewayDatabaseUrl: z.string().transform(via(gatewayDatabaseUrl)),
     solidMaxChannelDuration: z
       .string()

@@ -23,6 +23,7 @@ $CONFIG = array (
 /** What the Solid settings default to for a Nextcloud URL and a PostgreSQL database. */
 function solidDefaults(nextcloudUrl: string, databaseUrl: string): Config['solid'] {
   return {
+    nextcloudUrl,
     publicUrl: `${nextcloudUrl}push/`,
     databaseUrl,
     maxChannelDuration: 1_209_600,
@@ -123,6 +124,7 @@ describe('loadConfig', () => {
       ],
       {
         ...envOnly,
+        NEXTCLOUD_PUBLIC_URL: 'https://cloud.example.com',
         PUBLIC_URL: 'https://cloud.example.com/notify',
         SOLID_MAX_CHANNEL_DURATION: '3600',
         SOLID_CHANNEL_QUOTA: '5',
@@ -130,6 +132,7 @@ describe('loadConfig', () => {
       },
     ).solid;
     assert.deepEqual(solid, {
+      nextcloudUrl: 'https://cloud.example.com/',
       publicUrl: 'https://cloud.example.com/notify/',
       databaseUrl: 'postgres://u:p@db/nc',
       maxChannelDuration: 3600,

@@ -9,9 +9,10 @@ import type { StoredChannel } from './stored-channel.js';
  */
 export class ChannelIndex {
   readonly #byId = new Map<string, StoredChannel>();
-  /** uid → resource key → channels. */
-  readonly #byUser = new Map<string, Map<string, Set<StoredChannel>>>();
+  /** uid → resource key → channels (an array: most topics have one or two, and a Set costs more). */
+  readonly #byUser = new Map<string, Map<string, StoredChannel[]>>();
   readonly #byToken = new Map<string, StoredChannel>();
+  readonly #perOwner = new Map<string, number>();
 
   get size(): number {
     return this.#byId.size;
@@ -25,6 +26,11 @@ export class ChannelIndex {
     return this.#byToken.get(hash);
   }
 
+  /** How many live channels an owner has (for the quota). */
+  countOf(owner: string): number {
+    return this.#perOwner.get(owner) ?? 0;
+  }
+
   /** Whether any channel listens to a resource of one of these users. */
   hasAnyUser(users: readonly string[]): boolean {
     return users.some((user) => this.#byUser.has(user));
@@ -33,6 +39,11 @@ export class ChannelIndex {
   /** The channels on exactly this resource, written as file or folder. */
   at(user: string, url: string): Iterable<StoredChannel> {
     return this.#byUser.get(user)?.get(resourceKey(url)) ?? [];
+  }
+
+  /** Whether any channel is on exactly this resource. */
+  isWatched(user: string, url: string): boolean {
+    return this.#byUser.get(user)?.has(resourceKey(url)) ?? false;
   }
 
   /** The channels on resources strictly below the folder `url`. */
@@ -49,11 +60,13 @@ export class ChannelIndex {
     this.#byId.set(channel.id, channel);
     // A topic is always in its owner's namespace, so the owner is the topic's user.
     const user = channel.owner;
-    const topics = this.#byUser.get(user) ?? new Map<string, Set<StoredChannel>>();
+    const topics = this.#byUser.get(user) ?? new Map<string, StoredChannel[]>();
     this.#byUser.set(user, topics);
     const key = resourceKey(channel.topic);
-    const channels = topics.get(key) ?? new Set();
-    topics.set(key, channels.add(channel));
+    const channels = topics.get(key);
+    if (channels === undefined) topics.set(key, [channel]);
+    else channels.push(channel);
+    this.#perOwner.set(channel.owner, this.countOf(channel.owner) + 1);
     if (channel.receiveTokenHash !== undefined)
       this.#byToken.set(channel.receiveTokenHash, channel);
   }
@@ -67,9 +80,13 @@ export class ChannelIndex {
     const topics = this.#byUser.get(user);
     const key = resourceKey(channel.topic);
     const channels = topics?.get(key);
-    channels?.delete(channel);
-    if (channels?.size === 0) topics?.delete(key);
+    const at = channels?.indexOf(channel) ?? -1;
+    if (at !== -1) channels?.splice(at, 1);
+    if (channels?.length === 0) topics?.delete(key);
     if (topics?.size === 0) this.#byUser.delete(user);
+    const count = this.countOf(channel.owner) - 1;
+    if (count === 0) this.#perOwner.delete(channel.owner);
+    else this.#perOwner.set(channel.owner, count);
     return channel;
   }
 

@@ -12,14 +12,6 @@ export interface ChannelStoreOptions {
   timeoutMs?: number;
 }
 
-/** The owner already has as many live channels as the quota allows. */
-export class ChannelQuotaError extends Error {
-  constructor(readonly quota: number) {
-    super(`channel quota of ${quota} reached`);
-    this.name = 'ChannelQuotaError';
-  }
-}
-
 const TABLE = 'notify_gateway_channels';
 
 /**
@@ -50,12 +42,40 @@ const MIGRATIONS: readonly string[] = [
 /** An arbitrary constant: the advisory lock that serialises migrations across replicas. */
 const MIGRATION_LOCK = 7_867_2023;
 
-const COLUMNS =
-  'id, type, owner, topic, created_at, start_at, end_at, rate_ms, state, accept, media_type, context_style, receive_token_hash, send_to';
+/** Rows per page when the live channels are loaded. */
+const PAGE = 5_000;
+/** Channels per INSERT: 14 parameters each, well under PostgreSQL's 65,535. */
+const INSERT_BATCH = 500;
+
+const COLUMN_NAMES = [
+  'id',
+  'type',
+  'owner',
+  'topic',
+  'created_at',
+  'start_at',
+  'end_at',
+  'rate_ms',
+  'state',
+  'accept',
+  'media_type',
+  'context_style',
+  'receive_token_hash',
+  'send_to',
+] as const;
+const COLUMNS = COLUMN_NAMES.join(', ');
+
+/** `($15, $16, …, $28)` for the second row of a multi-row INSERT. */
+function rowPlaceholders(row: number): string {
+  const first = row * COLUMN_NAMES.length + 1;
+  return `(${COLUMN_NAMES.map((_, column) => `$${first + column}`).join(', ')})`;
+}
 
 /** Solid notification channels in PostgreSQL: they survive restarts and are shared by replicas. */
 export class ChannelStore {
   readonly #pool: pg.Pool;
+  readonly #pending: { channel: StoredChannel; resolve(): void; reject(err: unknown): void }[] = [];
+  #writing = false;
 
   constructor(options: ChannelStoreOptions) {
     const timeoutMs = options.timeoutMs ?? 5_000;
@@ -101,19 +121,32 @@ export class ChannelStore {
   }
 
   /**
-   * Stores a new channel unless its owner already has `quota` live ones (then
-   * {@link ChannelQuotaError}). Two replicas racing may both pass the count; the quota is a
-   * guard against runaway clients, not an exact limit.
+   * Stores a new channel. Inserts that arrive while one is being written go out together as
+   * one statement: each commit waits for PostgreSQL's WAL flush, and sharing it is what lets
+   * many subscriptions per second through.
    */
-  async insert(channel: StoredChannel, quota: number): Promise<void> {
-    const values = toRow(channel);
-    const { rowCount } = await this.#pool.query(
-      `INSERT INTO ${TABLE} (${COLUMNS})
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-        WHERE (SELECT count(*) FROM ${TABLE} WHERE owner = $3 AND end_at > $5) < $15`,
-      [...values, quota],
-    );
-    if (rowCount === 0) throw new ChannelQuotaError(quota);
+  insert(channel: StoredChannel): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ channel, resolve, reject });
+      if (!this.#writing) void this.#writeBatches();
+    });
+  }
+
+  async #writeBatches(): Promise<void> {
+    this.#writing = true;
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0, INSERT_BATCH);
+      try {
+        await this.#pool.query(
+          `INSERT INTO ${TABLE} (${COLUMNS}) VALUES ${batch.map((_, row) => rowPlaceholders(row)).join(', ')}`,
+          batch.flatMap(({ channel }) => toRow(channel)),
+        );
+        for (const { resolve } of batch) resolve();
+      } catch (err) {
+        for (const { reject } of batch) reject(err);
+      }
+    }
+    this.#writing = false;
   }
 
   async get(id: string): Promise<StoredChannel | undefined> {
@@ -176,11 +209,27 @@ function toRow(c: StoredChannel): (string | number | null)[] {
 
 type Row = Record<string, string | null>;
 
+/** The same few values in every row: one string each, not one per channel. */
+const INTERNED = new Map(
+  [
+    'WebSocketChannel2023',
+    'WebhookChannel2023',
+    'application/ld+json',
+    'text/turtle',
+    'notifications-context',
+    'legacy-notification',
+  ].map((value) => [value, value]),
+);
+
+function interned<T extends string>(value: string | null): T {
+  return (INTERNED.get(value as string) ?? value) as T;
+}
+
 function fromRow(row: Row): StoredChannel {
   const number = (value: string | null) => (value === null ? undefined : Number(value));
   return {
     id: row.id as string,
-    type: row.type as StoredChannel['type'],
+    type: interned(row.type ?? null),
     owner: row.owner as string,
     topic: row.topic as string,
     createdAt: Number(row.created_at),
@@ -189,8 +238,8 @@ function fromRow(row: Row): StoredChannel {
     rateMs: number(row.rate_ms ?? null),
     state: row.state ?? undefined,
     accept: row.accept ?? undefined,
-    mediaType: row.media_type as StoredChannel['mediaType'],
-    contextStyle: row.context_style as StoredChannel['contextStyle'],
+    mediaType: interned(row.media_type ?? null),
+    contextStyle: interned(row.context_style ?? null),
     receiveTokenHash: row.receive_token_hash ?? undefined,
     sendTo: row.send_to ?? undefined,
   };

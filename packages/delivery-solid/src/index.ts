@@ -1,7 +1,7 @@
 export { AuthenticationError, AuthenticationUnavailableError } from './authentication-error.js';
 export { BasicAuthenticator, type BasicAuthenticatorOptions } from './basic-authenticator.js';
 export type { ChannelDescription, ChannelRequest, ChannelType, Notification } from './channel.js';
-export { ChannelQuotaError, ChannelStore, type ChannelStoreOptions } from './channel-store.js';
+export { ChannelStore, type ChannelStoreOptions } from './channel-store.js';
 export { SYNC_CHANNEL, type SyncMessage } from './channel-sync.js';
 export { SolidCloseCode } from './close-codes.js';
 export { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './replay-guard.js';

@@ -9,7 +9,7 @@ import type { StoredChannel } from './stored-channel.js';
 /** Where a channel's notifications go: its sockets, or its webhook. */
 export type NotificationSender = (
   channel: StoredChannel,
-  frame: string,
+  frame: Buffer,
   notification: Notification,
 ) => void;
 
@@ -64,12 +64,15 @@ export class NotificationDispatcher {
   }
 }
 
-/** Serialised notifications by format, so a topic's many channels share the work. */
+/**
+ * Serialised notifications by format, so a topic's many channels share the work. Encoded to
+ * UTF-8 once: handed a Buffer, ws writes the same bytes to every socket without encoding again.
+ */
 class FrameCache {
-  readonly #frames = new Map<string, string>();
+  readonly #frames = new Map<string, Buffer>();
   #notification: Notification | undefined;
 
-  frame(notification: Notification, format: NotificationFormat): string {
+  frame(notification: Notification, format: NotificationFormat): Buffer {
     if (notification !== this.#notification) {
       this.#frames.clear();
       this.#notification = notification;
@@ -77,7 +80,7 @@ class FrameCache {
     const key = `${format.mediaType} ${format.contextStyle}`;
     let frame = this.#frames.get(key);
     if (frame === undefined) {
-      frame = serializeNotification(notification, format);
+      frame = Buffer.from(serializeNotification(notification, format));
       this.#frames.set(key, frame);
     }
     return frame;

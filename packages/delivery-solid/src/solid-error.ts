@@ -24,8 +24,9 @@ export class SolidError extends Error {
   constructor(
     readonly code: SolidErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'SolidError';
     this.statusCode = STATUS_CODES[code];
   }

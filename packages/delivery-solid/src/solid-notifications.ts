@@ -9,6 +9,7 @@ import { type SyncMessage, type SyncPublisher, syncMessageSchema } from './chann
 import { SolidCloseCode, unknownChannelLine } from './close-codes.js';
 import { NotificationDispatcher, urnUuid } from './notification-dispatcher.js';
 import { RateGate } from './rate-gate.js';
+import { SolidError } from './solid-error.js';
 import type { StoredChannel } from './stored-channel.js';
 import { hashToken, Subscriptions } from './subscriptions.js';
 import { WebSocketHub, type WebSocketHubOptions } from './websocket-hub.js';
@@ -64,12 +65,18 @@ export class SolidNotifications {
   readonly #origin = randomBytes(8).toString('hex');
   #sweeper: NodeJS.Timeout | undefined;
   #notificationsSent = 0;
+  /** Whether the channels have been loaded: until then nothing can be answered for sure. */
+  #loaded = false;
 
   constructor(options: SolidNotificationsOptions) {
     this.#options = options;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
-    this.subscriptions = new Subscriptions({ ...options, now: this.#now });
+    this.subscriptions = new Subscriptions({
+      ...options,
+      now: this.#now,
+      liveChannels: (owner) => this.index.countOf(owner),
+    });
     this.#hub = new WebSocketHub({ ...options.sockets, logger: options.logger });
     this.#rateGate = new RateGate(this.#now);
     this.#dispatcher = new NotificationDispatcher({
@@ -94,6 +101,7 @@ export class SolidNotifications {
   async start(): Promise<void> {
     await this.#options.store.migrate();
     await this.reload();
+    this.#loaded = true;
     this.#sweeper = setInterval(() => void this.#sweep(), this.#options.sweepIntervalMs ?? 10_000);
     this.#sweeper.unref();
   }
@@ -122,15 +130,21 @@ export class SolidNotifications {
   }
 
   async subscribe(request: ChannelRequest, uid: string): Promise<ChannelDescription> {
-    const { channel, description } = await this.subscriptions.subscribe(request, uid);
+    const { channel, description } = await this.#withStore(() =>
+      this.subscriptions.subscribe(request, uid),
+    );
+    const watched = this.index.isWatched(channel.owner, channel.topic);
     this.index.put(channel);
     this.#publish({ origin: this.#origin, op: 'put', channel });
-    void this.#watch([channel.topic]);
+    // A topic that already had a channel is in the normalizer's memory already. Warmed before
+    // the answer: warming takes the row it reads as announced, so a row read after the
+    // subscriber's first change would swallow that change.
+    if (!watched) await this.#watch([channel.topic]);
     return description;
   }
 
   async unsubscribe(id: string, uid: string): Promise<void> {
-    const channel = await this.subscriptions.unsubscribe(id, uid);
+    const channel = await this.#withStore(() => this.subscriptions.unsubscribe(id, uid));
     this.#drop(channel.id, 'deleted');
     this.#publish({ origin: this.#origin, op: 'remove', id: channel.id, reason: 'deleted' });
   }
@@ -140,6 +154,10 @@ export class SolidNotifications {
    * ended channel gets CSS's error line and close code 4404.
    */
   connect(token: string, socket: WebSocket, receiveFrom: string): void {
+    if (!this.#loaded) {
+      socket.close(SolidCloseCode.tryAgainLater, 'channels are still loading');
+      return;
+    }
     const channel = this.index.byReceiveToken(hashToken(token));
     if (channel === undefined || channel.endAt <= this.#now()) {
       socket.send(unknownChannelLine(receiveFrom));
@@ -176,6 +194,28 @@ export class SolidNotifications {
         if (channel !== undefined) channel.state = undefined;
         return;
       }
+    }
+  }
+
+  /**
+   * Runs a change of the store, answering 503 when it cannot be made: before the channels are
+   * loaded, or when PostgreSQL does not answer. Nothing was changed then; the client may retry.
+   */
+  async #withStore<T>(change: () => Promise<T>): Promise<T> {
+    if (!this.#loaded) {
+      throw new SolidError(
+        'GW_SOLID_UNAVAILABLE',
+        'the channel store is not reachable yet; try again',
+      );
+    }
+    try {
+      return await change();
+    } catch (err) {
+      if (err instanceof SolidError) throw err;
+      this.#logger.warn({ err }, 'the channel store failed');
+      throw new SolidError('GW_SOLID_UNAVAILABLE', 'the channel store did not answer; try again', {
+        cause: err,
+      });
     }
   }
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ResourceUrls } from '@gw/events';
 import { negotiate } from './accept-header.js';
 import type { ChannelDescription, ChannelRequest } from './channel.js';
-import { ChannelQuotaError, type ChannelStore } from './channel-store.js';
+import type { ChannelStore } from './channel-store.js';
 import { SolidError } from './solid-error.js';
 import type { StoredChannel } from './stored-channel.js';
 import { JSON_LD, type RdfMediaType, TURTLE } from './vocabulary.js';
@@ -12,6 +12,12 @@ export interface SubscriptionsOptions {
   publicUrl: string;
   urls: ResourceUrls;
   store: Pick<ChannelStore, 'insert' | 'delete' | 'get'>;
+  /**
+   * Live channels of a user, from the replica's index (every replica indexes every channel).
+   * Replicas subscribing at the same instant may both pass the check: the quota guards against
+   * runaway clients, it is not an exact limit.
+   */
+  liveChannels(owner: string): number;
   /** Longest lifetime of a channel; `endAt` is capped to it. @defaultValue 14 days (as CSS) */
   maxDurationMs?: number;
   /** Live channels one user may have. @defaultValue 1_000 */
@@ -65,6 +71,12 @@ export class Subscriptions {
 
   async subscribe(request: ChannelRequest, uid: string): Promise<Subscription> {
     const topic = this.#topic(request.topic, uid);
+    if (this.#options.liveChannels(uid) >= this.#quota) {
+      throw new SolidError(
+        'GW_SOLID_QUOTA',
+        `you have ${this.#quota} live channels, the most allowed: delete one or let one expire`,
+      );
+    }
     const now = this.#now();
     const endAt = Math.min(request.endAt ?? Number.POSITIVE_INFINITY, now + this.#maxDurationMs);
     if (request.startAt !== undefined && request.startAt > endAt) {
@@ -90,15 +102,7 @@ export class Subscriptions {
       receiveTokenHash: request.type === 'WebSocketChannel2023' ? hashToken(token) : undefined,
       sendTo: request.sendTo,
     };
-    try {
-      await this.#options.store.insert(channel, this.#quota);
-    } catch (err) {
-      if (!(err instanceof ChannelQuotaError)) throw err;
-      throw new SolidError(
-        'GW_SOLID_QUOTA',
-        `you have ${err.quota} live channels, the most allowed: delete one or let one expire`,
-      );
-    }
+    await this.#options.store.insert(channel);
     return { channel, description: this.describe(channel, token) };
   }
 

@@ -73,8 +73,8 @@ export class WebSocketHub {
     return true;
   }
 
-  /** Sends one frame to every socket of the channel; resolves to how many it went to. */
-  send(channelId: string, frame: string): number {
+  /** Sends one text frame (UTF-8 bytes) to every socket of the channel; returns how many. */
+  send(channelId: string, frame: Buffer): number {
     const receivers = this.#receivers.get(channelId);
     if (receivers === undefined) return 0;
     let sent = 0;
@@ -84,7 +84,7 @@ export class WebSocketHub {
         socket.close(SolidCloseCode.tryAgainLater, 'receiver too slow');
         continue;
       }
-      socket.send(frame);
+      socket.send(frame, { binary: false });
       sent++;
     }
     return sent;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { dpopProof, type ProofOptions, type TestKey, testKey } from '@gw/testkit';
 import { base64url, calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import { AuthenticationError } from '../src/authentication-error.js';
 import { DPOP_ALGORITHMS, type DpopProofCheck, verifyDpopProof } from '../src/dpop-proof.js';
-import { dpopProof, type ProofOptions, type TestKey, testKey } from './fake-oidc-issuer.js';
 
 const URL_ = 'https://gw.example/notifications/WebSocketChannel2023/';
 const TOKEN = 'header.payload.signature';

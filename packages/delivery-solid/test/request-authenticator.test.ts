@@ -4,6 +4,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
+  accessToken,
+  dpopProof,
+  type FakeIssuer,
+  startIssuer,
+  type TestKey,
+  testKey,
+} from '@gw/testkit';
+import {
   AuthenticationError,
   AuthenticationUnavailableError,
 } from '../src/authentication-error.js';
@@ -12,14 +20,6 @@ import { MemoryReplayGuard } from '../src/replay-guard.js';
 import { type AuthenticationRequest, RequestAuthenticator } from '../src/request-authenticator.js';
 import { SolidOidcVerifier } from '../src/solid-oidc-verifier.js';
 import { defaultWebIdTemplates, WebIdRule } from '../src/webid-rule.js';
-import {
-  accessToken,
-  dpopProof,
-  type FakeIssuer,
-  startIssuer,
-  type TestKey,
-  testKey,
-} from './fake-oidc-issuer.js';
 
 const URL_ = 'https://gw.example/notifications/WebSocketChannel2023/';
 const BASIC = 'Basic realm="Nextcloud", charset="UTF-8"';

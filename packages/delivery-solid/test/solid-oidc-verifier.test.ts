@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import {
+  accessToken,
+  dpopProof,
+  type FakeIssuer,
+  type ProofOptions,
+  startIssuer,
+  type TestKey,
+  testKey,
+} from '@gw/testkit';
 import type { JWTPayload } from 'jose';
 import {
   AuthenticationError,
@@ -13,15 +22,6 @@ import {
   type SolidOidcVerifierOptions,
 } from '../src/solid-oidc-verifier.js';
 import { defaultWebIdTemplates, WebIdRule } from '../src/webid-rule.js';
-import {
-  accessToken,
-  dpopProof,
-  type FakeIssuer,
-  type ProofOptions,
-  startIssuer,
-  type TestKey,
-  testKey,
-} from './fake-oidc-issuer.js';
 
 const URL_ = 'https://gw.example/notifications/WebSocketChannel2023/';
 const ALICE = 'https://cloud.example/apps/solid/~alice/profile/card#me';

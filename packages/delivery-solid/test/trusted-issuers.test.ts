@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { type FakeIssuer, startIssuer, type TestKey, testKey } from '@gw/testkit';
 import { type CryptoKey, errors, exportJWK } from 'jose';
 import { AuthenticationUnavailableError } from '../src/authentication-error.js';
 import { issuerKey, TrustedIssuers, type TrustedIssuersOptions } from '../src/trusted-issuers.js';
-import { type FakeIssuer, startIssuer, type TestKey, testKey } from './fake-oidc-issuer.js';
 
 /** An HTTP server that accepts requests and never answers them. */
 async function startSilentServer() {

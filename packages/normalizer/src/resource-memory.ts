@@ -6,6 +6,12 @@ export interface KnownEntry {
   path: string;
   etag: string;
   isFolder: boolean;
+  /**
+   * Loaded for a new channel rather than announced: its place is known, its etag is not to be
+   * trusted. The row may have been read just after a change whose update is still on its way,
+   * which must not then read as "nothing changed".
+   */
+  warm?: true;
 }
 
 export interface ResourceMemoryOptions {
@@ -69,9 +75,15 @@ export class ResourceMemory {
     if (this.#entries.size > this.#maxEntries) this.#evictOldest();
   }
 
-  /** Remembers only what is not held yet: warming must not hide a change in flight. */
+  /**
+   * Remembers where an entry is, for a new channel: only what is not held yet, and marked warm,
+   * so that its next update is announced whatever its etag (see {@link KnownEntry.warm}).
+   */
   learn(entry: FileEntry): void {
-    if (!this.#entries.has(entry.fileId)) this.remember(entry);
+    if (this.#entries.has(entry.fileId)) return;
+    this.remember(entry);
+    const known = this.#entries.get(entry.fileId);
+    if (known !== undefined) known.warm = true;
   }
 
   forget(fileId: number): void {

@@ -29,10 +29,11 @@ export function storageChanges(
   if (row.storageId !== update.storageId || row.path !== update.path) {
     return leftBehind(update, row, known, memory);
   }
-  if (known === undefined) return firstSight(row, memory);
-  if (known.storageId !== row.storageId || known.path !== row.path) {
-    return movedHere(row, known, memory);
-  }
+  const moved =
+    known !== undefined && (known.storageId !== row.storageId || known.path !== row.path);
+  if (moved) return movedHere(row, known, memory);
+  // A warm entry's place was known, not what was announced: as good as a first sighting.
+  if (known === undefined || known.warm) return firstSight(row, memory);
   memory.remember(row);
   // A folder's etag changes with everything below it; that is not an update of the folder.
   return !row.isFolder && row.etag !== known.etag ? [{ kind: 'changed', entry: row }] : [];

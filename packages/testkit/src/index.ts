@@ -1,4 +1,14 @@
 export { DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
+export {
+  accessToken,
+  dpopProof,
+  type FakeIssuer,
+  type ProofOptions,
+  startIssuer,
+  type TestKey,
+  type TokenOptions,
+  testKey,
+} from './fake-oidc-issuer.js';
 export type { TestFile } from './file-rows.js';
 export { captureLogs, type LogLine } from './log-capture.js';
 export { mountPointHash } from './mount-cache.js';
