@@ -154,12 +154,23 @@ export class ChannelStore {
     return rows[0] === undefined ? undefined : fromRow(rows[0]);
   }
 
-  /** Every channel that has not ended by `now`, for a replica's index. */
+  /**
+   * Every channel that has not ended by `now`, for a replica's index. Read in pages, so loading
+   * 100,000 channels never holds them all as raw rows at once.
+   */
   async live(now: number): Promise<StoredChannel[]> {
-    const { rows } = await this.#pool.query(`SELECT ${COLUMNS} FROM ${TABLE} WHERE end_at > $1`, [
-      now,
-    ]);
-    return rows.map(fromRow);
+    const channels: StoredChannel[] = [];
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const { rows } = await this.#pool.query<Row>(
+        `SELECT ${COLUMNS} FROM ${TABLE} WHERE end_at > $1 AND id > $2 ORDER BY id LIMIT ${PAGE}`,
+        [now, after],
+      );
+      for (const row of rows) channels.push(fromRow(row));
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < PAGE) return channels;
+      after = last.id as string;
+    }
   }
 
   /** Resolves to whether the channel existed. */
