@@ -8,7 +8,7 @@
 // Nextcloud's tables, the simulated Nextcloud, and the gateway as a child process (so its RSS is
 // its own). Options: --users N --per-user N --rounds N --runs N --updates N, and --mapping-only
 // for the storage-mapping section alone.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -23,6 +23,7 @@ import {
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
 import { sleep, withTimeout } from './async-pool.js';
+import { bareWsFloor, timeToLast } from './bare-ws-floor.js';
 import { percentile } from './percentile.js';
 import { benchStorageMapping } from './storage-mapping.js';
 
@@ -44,7 +45,6 @@ const UPDATES = Number(args.updates);
 const THROUGHPUT_USERS = 100;
 
 const gatewayCli = fileURLToPath(new URL('../apps/gateway/src/cli.ts', import.meta.url));
-const bareWsServer = fileURLToPath(new URL('./bare-ws-server.ts', import.meta.url));
 
 interface Client {
   socket: WebSocket;
@@ -115,7 +115,7 @@ async function benchConnections() {
       `storage updates: ${rates.map((rate) => rate.toFixed(0)).join(', ')} /s over ${RUNS} runs of ${UPDATES} → median ${percentile(rates, 50).toFixed(0)} /s`,
     );
     for (const client of [...clients, ...tpClients]) client.socket.terminate();
-    const floor = await bareWsFloor(clients.length);
+    const floor = await bareWsFloor(clients.length, 'notify_file', ROUNDS);
     console.log(
       `floor, bare ws server to ${clients.length} sockets: p50 ${percentile(floor, 50).toFixed(1)} ms, p99 ${percentile(floor, 99).toFixed(1)} ms → gateway/floor p50 ${(percentile(lastLatencies, 50) / percentile(floor, 50)).toFixed(2)}×`,
     );
@@ -218,36 +218,6 @@ function connect(url: string, user: BenchUser): Promise<Client> {
   });
 }
 
-/** The same fan-out from a bare ws server: what the sockets alone cost on this machine. */
-async function bareWsFloor(connections: number) {
-  const child = fork(bareWsServer, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  try {
-    const [{ port }] = (await once(child, 'message')) as [{ port: number }];
-    const url = `ws://127.0.0.1:${port}`;
-    const clients = await openAll(url, connections, 256);
-    const latencies = await rounds(clients, () => child.send('broadcast'));
-    for (const client of clients) client.socket.terminate();
-    return latencies;
-  } finally {
-    child.kill();
-  }
-}
-
-function openAll(url: string, count: number, concurrency: number): Promise<Client[]> {
-  const pending = Array.from({ length: count }, () => url);
-  const clients: Client[] = [];
-  const worker = async () => {
-    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      const socket = new WebSocket(next, { perMessageDeflate: false });
-      await once(socket, 'open');
-      const client: Client = { socket, onMessage: undefined };
-      socket.on('message', (data) => client.onMessage?.(data.toString()));
-      clients.push(client);
-    }
-  };
-  return Promise.all(Array.from({ length: concurrency }, worker)).then(() => clients);
-}
-
 function fanOutRounds(publisher: Redis, storage: number, clients: Client[]) {
   let round = 0;
   return rounds(clients, async () => {
@@ -261,25 +231,12 @@ function fanOutRounds(publisher: Redis, storage: number, clients: Client[]) {
 
 /** ROUNDS times: trigger one message to every client, time until the last one has it. */
 async function rounds(clients: Client[], trigger: () => unknown) {
+  const sockets = clients.map((client) => client.socket);
   const lastLatencies: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    let pending = clients.length;
-    let last = 0;
-    const done = new Promise<void>((resolve) => {
-      for (const client of clients) {
-        client.onMessage = () => {
-          last = performance.now();
-          if (--pending === 0) resolve();
-        };
-      }
-    });
-    const t0 = performance.now();
-    await trigger();
-    await withTimeout(done, 10_000, () => `round ${round}: some connections got nothing`);
-    lastLatencies.push(last - t0);
+    lastLatencies.push(await timeToLast(sockets, trigger));
     await sleep(200);
   }
-  for (const client of clients) client.onMessage = undefined;
   return lastLatencies;
 }
 

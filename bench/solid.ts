@@ -1,15 +1,17 @@
 // pnpm bench:solid: the gateway's Solid notifications side by side with Community Solid Server
 // 7.2.0 (installed into bench/.cache/ on first use), the same client workload against both:
-//   - subscriptions per second (WebSocketChannel2023 POSTs, 32 in flight on the gateway)
+//   - subscriptions per second (WebSocketChannel2023 POSTs on one topic, 32 in flight)
 //   - one change fanned out to 200 open channels: time to the last socket, p50/p99
-//   - the gateway alone: fan-out to 10,000 channels, publish → socket latency at 100 events/s,
-//     and RSS with 100,000 stored channels loaded
+//   - the gateway alone: fan-out to 10,000 channels (next to the floor: a bare ws server sending
+//     a frame of the same size to as many sockets), publish → socket latency at 100 events/s, and
+//     RSS with 100,000 stored channels loaded
 // CSS gets PUTs on a public resource; the gateway gets what Nextcloud does on a write (a new
 // etag in oc_filecache, then notify_storage_update). Each figure is the median of --runs runs.
 // Options: --runs N, --skip-css, --css-subscriptions N, --subscriptions N, --profile DIR (a CPU
 // profile of each gateway process).
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { bareWsFloor } from './bare-ws-floor.js';
 import { CSS_VERSION, startCss } from './css-server.js';
 import { cssFanout, cssSubscriptionsPerSecond } from './css-workload.js';
 import {
@@ -33,6 +35,18 @@ const { values: args } = parseArgs({
 });
 const RUNS = Number(args.runs);
 const FANOUT_ROUNDS = 20;
+/** A notification as the gateway writes it, for the bare-ws floor: same size, same bytes. */
+const SAMPLE_FRAME = JSON.stringify({
+  '@context': [
+    'https://www.w3.org/ns/activitystreams',
+    'https://www.w3.org/ns/solid/notification/v1',
+  ],
+  id: 'urn:uuid:5b2e7c1e-3f0a-4a43-9c55-3d2f5a1f1e0c',
+  type: 'Update',
+  object: 'http://127.0.0.1:40000/remote.php/dav/files/bench/fanout-10k.txt',
+  state: '"bench-12"',
+  published: '2026-12-01T12:00:00.000Z',
+});
 
 async function main() {
   console.log(
@@ -46,6 +60,8 @@ async function main() {
   row('fan-out to 200, p99 ms', gateway.fanout200p99, css?.fanout200p99, '');
   row('fan-out to 10,000, p50 ms', gateway.fanout10kp50, undefined, '');
   row('fan-out to 10,000, p99 ms', gateway.fanout10kp99, undefined, '≤ 200 ms');
+  row('  floor (bare ws, same frame), p50 ms', gateway.floor10kp50, undefined, '');
+  row('  floor (bare ws, same frame), p99 ms', gateway.floor10kp99, undefined, '');
   row('event→socket at 100/s, p50 ms', gateway.eventP50, undefined, '');
   row('event→socket at 100/s, p99 ms', gateway.eventP99, undefined, '≤ 10 ms');
   row('RSS MiB (gateway: 100,000 channels)', gateway.rssMiB, css?.rssMiB, '≤ 300 MiB');
@@ -63,7 +79,7 @@ async function measureCss() {
     try {
       const result = await cssSubscriptionsPerSecond(css, {
         count: Number(args['css-subscriptions']),
-        concurrency: 10,
+        concurrency: 32,
       });
       subscriptions.push(result.perSecond);
       const fanout = await cssFanout(css, { channels: 200, runs: FANOUT_ROUNDS });
@@ -96,6 +112,8 @@ async function measureGateway() {
     eventP50: [] as number[],
     eventP99: [] as number[],
     rss: [] as number[],
+    floorP50: [] as number[],
+    floorP99: [] as number[],
   };
   for (let run = 0; run < RUNS; run++) {
     const gateway = await startGatewaySolid({ profileDir: args.profile });
@@ -118,6 +136,7 @@ async function measureGateway() {
         rate: 100,
       });
       const rss = (await rssWithStoredChannels(gateway, 100_000)) / 2 ** 20;
+      const floor = await bareWsFloor(10_000, SAMPLE_FRAME, FANOUT_ROUNDS);
       figures.subscriptions.push(subscriptions);
       figures.p50.push(percentile(fanout, 50));
       figures.p99.push(percentile(fanout, 99));
@@ -126,8 +145,10 @@ async function measureGateway() {
       figures.eventP50.push(percentile(events, 50));
       figures.eventP99.push(percentile(events, 99));
       figures.rss.push(rss);
+      figures.floorP50.push(percentile(floor, 50));
+      figures.floorP99.push(percentile(floor, 99));
       console.log(
-        `  run ${run + 1}: ${subscriptions.toFixed(0)} subscriptions/s; fan-out to 200 ${summary(fanout)}; to 10,000 ${summary(fanout10k)}; event→socket at 100/s ${summary(events)}; RSS with 100,000 channels ${rss.toFixed(0)} MiB`,
+        `  run ${run + 1}: ${subscriptions.toFixed(0)} subscriptions/s; fan-out to 200 ${summary(fanout)}; to 10,000 ${summary(fanout10k)}; event→socket at 100/s ${summary(events)}; RSS with 100,000 channels ${rss.toFixed(0)} MiB; bare-ws floor to 10,000 ${summary(floor)}`,
       );
     } finally {
       await gateway.stop();
@@ -142,6 +163,8 @@ async function measureGateway() {
     eventP50: median(figures.eventP50),
     eventP99: median(figures.eventP99),
     rssMiB: median(figures.rss),
+    floor10kp50: median(figures.floorP50),
+    floor10kp99: median(figures.floorP99),
   };
 }
 

@@ -137,8 +137,7 @@ export class SolidNotifications {
     this.index.put(channel);
     this.#publish({ origin: this.#origin, op: 'put', channel });
     // A topic that already had a channel is in the normalizer's memory already. Warmed before
-    // the answer: warming takes the row it reads as announced, so a row read after the
-    // subscriber's first change would swallow that change.
+    // the answer, so that a move or delete right after subscribing is recognised as one.
     if (!watched) await this.#watch([channel.topic]);
     return description;
   }
@@ -169,8 +168,9 @@ export class SolidNotifications {
     }
   }
 
-  /** A message from another replica (or an echo of ours, which is skipped). */
-  applySync(payload: unknown): void {
+  /** A message from another replica, or an echo of ours (skipped before it is even checked). */
+  applySync(payload: { origin: string }): void {
+    if (payload.origin === this.#origin) return;
     const parsed = syncMessageSchema.safeParse(payload);
     if (!parsed.success) {
       this.#logger.warn(
@@ -180,7 +180,6 @@ export class SolidNotifications {
       return;
     }
     const message = parsed.data;
-    if (message.origin === this.#origin) return;
     switch (message.op) {
       case 'put':
         this.index.put(message.channel as StoredChannel);

@@ -52,23 +52,4 @@ export const storedChannelSchema = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
   sendTo: z.url().optional(),
-}) satisfies z.ZodType<unknown>;
-
-/** JSON for a sync message: `undefined` fields left out, as JSON does. */
-export function toWire(channel: StoredChannel): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(channel)) as Record<string, unknown>;
-}
-
-/** Reads a channel from another replica; throws a zod error for anything malformed. */
-export function fromWire(value: unknown): StoredChannel {
-  const parsed = storedChannelSchema.parse(value);
-  return {
-    ...parsed,
-    startAt: parsed.startAt,
-    rateMs: parsed.rateMs,
-    state: parsed.state,
-    accept: parsed.accept,
-    receiveTokenHash: parsed.receiveTokenHash,
-    sendTo: parsed.sendTo,
-  };
-}
+});
