@@ -1,18 +1,29 @@
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { type Config, loadConfig } from '@gw/config';
-import { createTestDatabase, SimulatedNextcloud, seedDemo, touchRandomFile } from '@gw/testkit';
+import { ResourceUrls } from '@gw/events';
+import {
+  createTestDatabase,
+  DEMO_FILES,
+  freePort,
+  SimulatedNextcloud,
+  seedDemo,
+  touchRandomFile,
+} from '@gw/testkit';
 import type { Logger } from 'pino';
 import { type Gateway, startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { onShutdownSignal } from './shutdown.js';
+import { runSolidDemoClient } from './solid-demo-client.js';
 import { runTestClient } from './test-client.js';
 
 const CHANGE_INTERVAL_MS = 5_000;
 
 /**
  * `pnpm demo`: the gateway next to a simulated Nextcloud (its tables in a throwaway database on
- * the local PostgreSQL, its events on the local Redis), a file changing every few seconds, and a
- * test client printing the pushes it receives.
+ * the local PostgreSQL, its events on the local Redis), a file changing every few seconds, a
+ * notify_push test client printing the pushes it receives, and a Solid client printing the
+ * notifications of alice's files.
  */
 export async function runDemo(): Promise<number> {
   const logger = createLogger('info');
@@ -24,10 +35,21 @@ export async function runDemo(): Promise<number> {
   });
   let gateway: Gateway | undefined;
   try {
-    gateway = await startDemoGateway(demoConfig(nextcloud.url, database.url, redisUrl), logger);
+    const port = await demoPort();
+    const publicUrl = `http://127.0.0.1:${port}/`;
+    gateway = await startGateway(
+      demoConfig({
+        nextcloudUrl: nextcloud.url,
+        databaseUrl: database.url,
+        redisUrl,
+        port,
+        publicUrl,
+      }),
+      logger,
+    );
     nextcloud.baseEndpoint = `${gateway.url}/push`;
     const users = await seedDemo(nextcloud);
-    printBanner(nextcloud.url, gateway.url, users);
+    printBanner(nextcloud.url, gateway.url, publicUrl, users);
 
     const change = async () => {
       const changed = await touchRandomFile(nextcloud);
@@ -44,6 +66,15 @@ export async function runDemo(): Promise<number> {
         password: first.password,
         print: (line) => console.log(`client(${first.uid}): ${line}`),
       }).catch(logError(logger));
+      void runSolidDemoClient({
+        publicUrl,
+        username: first.uid,
+        password: first.password,
+        topics: Object.keys(DEMO_FILES).map(
+          (path) => new ResourceUrls(nextcloud.url).url(first.uid, path, false) as string,
+        ),
+        print: (line) => console.log(`solid(${first.uid}): ${line}`),
+      }).catch(logError(logger));
     }
 
     await onShutdownSignal(logger);
@@ -57,34 +88,52 @@ export async function runDemo(): Promise<number> {
   }
 }
 
-function demoConfig(nextcloudUrl: string, databaseUrl: string, redisUrl: string): Config {
+interface DemoSettings {
+  nextcloudUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  /** The gateway itself: the demo has no reverse proxy to put it under Nextcloud's `/push/`. */
+  publicUrl: string;
+}
+
+function demoConfig(settings: DemoSettings): Config {
   return loadConfig({
     argv: [],
     env: {
-      NEXTCLOUD_URL: nextcloudUrl,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      PORT: process.env.PORT,
+      NEXTCLOUD_URL: settings.nextcloudUrl,
+      DATABASE_URL: settings.databaseUrl,
+      REDIS_URL: settings.redisUrl,
+      PORT: String(settings.port),
+      PUBLIC_URL: settings.publicUrl,
       BIND: '127.0.0.1',
       LOG: 'info',
     },
   });
 }
 
-/** The default port may be taken (a real notify_push, another demo): then any free port will do. */
-async function startDemoGateway(config: Config, logger: Logger): Promise<Gateway> {
-  try {
-    return await startGateway(config, logger);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    logger.warn(`port ${config.port} is taken, using a free one`);
-    return startGateway({ ...config, port: 0 }, logger);
-  }
+/**
+ * PORT, or 7867; when that is taken (a real notify_push, another demo), any free port. Chosen
+ * before the gateway starts, because the Solid URLs it hands out name it.
+ */
+async function demoPort(): Promise<number> {
+  const wanted = Number(process.env.PORT ?? 7867);
+  if (wanted !== 0 && (await isFree(wanted))) return wanted;
+  return freePort();
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function printBanner(
   nextcloudUrl: string,
   gatewayUrl: string,
+  publicUrl: string,
   users: readonly { uid: string; password: string }[],
 ) {
   const lines = [
@@ -92,6 +141,7 @@ function printBanner(
     'notify-gateway demo',
     `  simulated Nextcloud  ${nextcloudUrl}`,
     `  push endpoint        ${gatewayUrl.replace(/^http/, 'ws')}/push/ws`,
+    `  Solid discovery      ${publicUrl}.well-known/solid`,
     ...users.map((user) => `  user                 ${user.uid} / ${user.password}`),
     '',
     `A file changes every ${CHANGE_INTERVAL_MS / 1000} s; press Enter to change one now.`,

@@ -8,6 +8,11 @@ import pg from 'pg';
 
 const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
 
+/** The simulated Nextcloud's URL, from the demo's banner. */
+function stackUrl(output: string): string {
+  return /simulated Nextcloud {2}(\S+)/.exec(output)?.[1] ?? '(no banner)';
+}
+
 describe('demo', () => {
   let redis: RedisServerProcess;
 
@@ -18,7 +23,7 @@ describe('demo', () => {
     await redis.stop();
   });
 
-  it('shows pushes arriving at its client as files change, and cleans up on Ctrl-C', async () => {
+  it('shows pushes and Solid notifications arriving as files change, and cleans up on Ctrl-C', async (t) => {
     const child = spawn(
       process.execPath,
       ['--conditions=@gw/source', '--import', 'tsx', 'src/cli.ts', 'demo'],
@@ -28,6 +33,10 @@ describe('demo', () => {
         stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
+    // A failed assertion must not leave the demo running (and the test run waiting for it).
+    t.after(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
     let output = '';
     child.stdout.on('data', (data) => {
       output += data;
@@ -35,6 +44,11 @@ describe('demo', () => {
     await until(
       () => output.includes('user                 alice / alice-password'),
       'the banner',
+      15_000,
+    );
+    await until(
+      () => output.includes('solid(alice): watching 5 files'),
+      'the Solid client',
       15_000,
     );
     child.stdin.write('\n'); // change a file now
@@ -45,6 +59,12 @@ describe('demo', () => {
     );
     const changed = /demo: changed (\S+) \(file id (\d+)\)/.exec(output);
     assert.ok(changed, output);
+    const changedUrl = `remote.php/dav/files/alice/${changed[1]?.slice('files/'.length)}`;
+    await until(
+      () => output.includes(`solid(alice): Update ${stackUrl(output)}${changedUrl} "`),
+      'a Solid notification of the same change',
+      10_000,
+    );
 
     const exited = once(child, 'exit');
     child.kill('SIGINT');

@@ -14,7 +14,7 @@ const OWNER = 'alice';
 const SHARED_FOLDER = 'files/Project';
 const DEMO_FOLDERS = ['files/Documents', 'files/Photos', SHARED_FOLDER];
 /** alice's seeded files and their first content; `touchRandomFile` rewrites one of them. */
-const DEMO_FILES: Readonly<Record<string, string>> = {
+export const DEMO_FILES: Readonly<Record<string, string>> = {
   'files/Readme.md': '# Welcome to the notify-gateway demo\n',
   'files/Documents/notes.txt': 'Notes\n',
   'files/Documents/todo.md': '- try the demo\n',

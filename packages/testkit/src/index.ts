@@ -1,4 +1,4 @@
-export { DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
+export { DEMO_FILES, DEMO_USERS, seedDemo, touchRandomFile } from './demo-seed.js';
 export {
   accessToken,
   dpopProof,
