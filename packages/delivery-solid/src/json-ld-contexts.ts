@@ -79,74 +79,15 @@ export const NOTIFICATIONS_CONTEXT_DOCUMENT: ContextDocument = {
 
 /**
  * `https://www.w3.org/ns/solid/notification/v1`, the older singular IRI that the channel-type
- * drafts and Community Solid Server use (reference/solid.md §1.1): CSS 7.2.0's copy
- * (CSS:templates/contexts/notification.jsonld) plus the official context's five channel-type
- * terms. CSS's copy has no channel-type terms, so CSS answers 422 to the compact
- * `"type": "WebSocketChannel2023"` under this IRI; we accept it (reference/solid.md §3.9 item 1).
- * The added terms are identical to the official ones, so both contexts can be combined in one
+ * drafts and Community Solid Server use (reference/solid.md §1.1). CSS 7.2.0's copy
+ * (CSS:templates/contexts/notification.jsonld) is the official context without its five
+ * channel-type terms, so CSS answers 422 to the compact `"type": "WebSocketChannel2023"` under
+ * this IRI. With those terms added, which we do so that we accept it (reference/solid.md §3.9
+ * item 1), the two are term for term the same document; and so both can be combined in one
  * `@context` without redefining a protected term.
  */
 export const LEGACY_NOTIFICATION_CONTEXT_DOCUMENT: ContextDocument = {
-  '@context': {
-    '@version': 1.1,
-    '@protected': true,
-    id: '@id',
-    type: '@type',
-    notify: 'http://www.w3.org/ns/solid/notifications#',
-    xsd: 'http://www.w3.org/2001/XMLSchema#',
-    // Added: the official context's channel-type terms (not in CSS's copy).
-    EventSourceChannel2023: 'notify:EventSourceChannel2023',
-    LDNChannel2023: 'notify:LDNChannel2023',
-    StreamingHTTPChannel2023: 'notify:StreamingHTTPChannel2023',
-    WebhookChannel2023: 'notify:WebhookChannel2023',
-    WebSocketChannel2023: 'notify:WebSocketChannel2023',
-    accept: 'notify:accept',
-    channel: {
-      '@id': 'notify:channel',
-      '@type': '@id',
-    },
-    channelType: {
-      '@id': 'notify:channelType',
-      '@type': '@vocab',
-    },
-    endAt: {
-      '@id': 'notify:endAt',
-      '@type': 'xsd:dateTime',
-    },
-    feature: {
-      '@id': 'notify:feature',
-      '@type': '@vocab',
-    },
-    rate: {
-      '@id': 'notify:rate',
-      '@type': 'xsd:duration',
-    },
-    receiveFrom: {
-      '@id': 'notify:receiveFrom',
-      '@type': '@id',
-    },
-    sender: {
-      '@id': 'notify:sender',
-      '@type': '@id',
-    },
-    sendTo: {
-      '@id': 'notify:sendTo',
-      '@type': '@id',
-    },
-    state: 'notify:state',
-    startAt: {
-      '@id': 'notify:startAt',
-      '@type': 'xsd:dateTime',
-    },
-    subscription: {
-      '@id': 'notify:subscription',
-      '@type': '@id',
-    },
-    topic: {
-      '@id': 'notify:topic',
-      '@type': '@id',
-    },
-  },
+  '@context': { ...NOTIFICATIONS_CONTEXT_DOCUMENT['@context'] },
 };
 
 /**
