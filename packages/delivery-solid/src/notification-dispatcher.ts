@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { eventTopic, type ResourceEvent } from '@gw/events';
 import type { Notification, NotificationFormat } from './channel.js';
 import type { ChannelIndex } from './channel-index.js';
+import { notificationId } from './notification-id.js';
 import { serializeNotification } from './notification-serializer.js';
 import type { RateGate } from './rate-gate.js';
 import type { StoredChannel } from './stored-channel.js';
@@ -49,7 +49,8 @@ export class NotificationDispatcher {
     }
     if (event.activity !== 'Delete' || event.subtree !== true) return;
     for (const channel of index.below(event.user, event.object)) {
-      this.offer(channel, { ...shared, id: urnUuid(), object: channel.topic }, new FrameCache());
+      const id = notificationId('Delete', channel.topic, event.changeKey);
+      this.offer(channel, { ...shared, id, object: channel.topic }, new FrameCache());
     }
   }
 
@@ -93,16 +94,11 @@ function formatOf(channel: StoredChannel): NotificationFormat {
 
 function notificationOf(event: ResourceEvent): Notification {
   return {
-    id: urnUuid(),
+    id: notificationId(event.activity, event.object, event.target ?? '', event.changeKey),
     type: event.activity,
     object: event.object,
     ...(event.target === undefined ? {} : { target: event.target }),
     ...(event.state === undefined || event.activity === 'Delete' ? {} : { state: event.state }),
     published: event.receivedAt,
   };
-}
-
-/** Unique per notification, unlike CSS's `urn:<ms>:<topic>` (reference/solid.md §1.6). */
-export function urnUuid(): string {
-  return `urn:uuid:${randomUUID()}`;
 }

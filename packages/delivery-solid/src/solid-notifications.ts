@@ -7,7 +7,8 @@ import { ChannelIndex } from './channel-index.js';
 import type { ChannelStore } from './channel-store.js';
 import { type SyncMessage, type SyncPublisher, syncMessageSchema } from './channel-sync.js';
 import { SolidCloseCode, unknownChannelLine } from './close-codes.js';
-import { NotificationDispatcher, urnUuid } from './notification-dispatcher.js';
+import { NotificationDispatcher } from './notification-dispatcher.js';
+import { notificationId } from './notification-id.js';
 import { RateGate } from './rate-gate.js';
 import { SolidError } from './solid-error.js';
 import type { StoredChannel } from './stored-channel.js';
@@ -236,7 +237,7 @@ export class SolidNotifications {
       const state = current === undefined ? undefined : `"${current.etag}"`;
       if (state === undefined || !sameEtag(state, given ?? '')) {
         const notification: Notification = {
-          id: urnUuid(),
+          id: notificationId('state', channel.id, state ?? ''),
           type: state === undefined ? 'Delete' : 'Update',
           object: channel.topic,
           ...(state === undefined ? {} : { state }),

@@ -15,6 +15,11 @@ export interface ResourceEvent {
   user: string;
   /** When the gateway received the storage update behind it, epoch milliseconds. */
   receivedAt: number;
+  /**
+   * Identifies the change among all changes of this resource, and is the same on every replica
+   * that sees the same update: notification ids (and webhook job ids) are derived from it.
+   */
+  changeKey: string;
   activity: ResourceActivity;
   /** Canonical URL of the resource the activity is about (folders end in `/`). */
   object: string;

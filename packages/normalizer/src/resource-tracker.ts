@@ -167,7 +167,13 @@ export class ResourceTracker {
     const isFolder = change.kind === 'gone' ? change.isFolder === true : change.entry.isFolder;
     const object = urls.url(user, path, isFolder);
     if (object === undefined) return [];
-    const base = { type: 'resource' as const, user, receivedAt };
+    // What tells this change of the resource from any other: its fileid and the etag it left
+    // (the folder's, for a removal). The same on every replica, so notification ids can be too.
+    const changeKey =
+      change.kind === 'gone'
+        ? `${change.fileId}:${container?.etag ?? ''}`
+        : `${change.entry.fileId}:${change.entry.etag}`;
+    const base = { type: 'resource' as const, user, receivedAt, changeKey };
     const own: ResourceEvent =
       change.kind === 'gone'
         ? { ...base, activity: 'Delete', object, subtree: change.isFolder !== false }

@@ -10,7 +10,7 @@ export interface StorageUpdate {
 
 /** What one storage update means for the entries of a storage, before users and URLs. */
 export type StorageChange =
-  | { kind: 'gone'; storageId: number; path: string; isFolder: boolean | undefined }
+  | { kind: 'gone'; storageId: number; path: string; fileId: number; isFolder: boolean | undefined }
   | { kind: 'created'; entry: FileEntry }
   | { kind: 'changed'; entry: FileEntry };
 
@@ -47,15 +47,16 @@ function removed(
 ): StorageChange[] {
   memory.forget(update.fileId);
   if (known === undefined && memory.isNew(update.fileId)) return [];
-  if (known === undefined) return [gone(update.storageId, update.path, undefined)];
+  const id = update.fileId;
+  if (known === undefined) return [gone(update.storageId, update.path, id, undefined)];
   if (known.isFolder) memory.forgetSubtree(known.storageId, known.path);
   const here = known.storageId === update.storageId && known.path === update.path;
   // Known elsewhere (a move was missed): both places are empty now.
   return here
-    ? [gone(update.storageId, update.path, known.isFolder)]
+    ? [gone(update.storageId, update.path, id, known.isFolder)]
     : [
-        gone(known.storageId, known.path, known.isFolder),
-        gone(update.storageId, update.path, undefined),
+        gone(known.storageId, known.path, id, known.isFolder),
+        gone(update.storageId, update.path, id, undefined),
       ];
 }
 
@@ -71,8 +72,9 @@ function leftBehind(
   }
   const wasNew = known === undefined && memory.isNew(update.fileId);
   memory.movedAway(update.fileId);
-  if (known !== undefined) return [gone(known.storageId, known.path, known.isFolder)];
-  return wasNew ? [] : [gone(update.storageId, update.path, undefined)];
+  if (known !== undefined)
+    return [gone(known.storageId, known.path, update.fileId, known.isFolder)];
+  return wasNew ? [] : [gone(update.storageId, update.path, update.fileId, undefined)];
 }
 
 function firstSight(row: FileEntry, memory: ResourceMemory): StorageChange[] {
@@ -87,9 +89,17 @@ function firstSight(row: FileEntry, memory: ResourceMemory): StorageChange[] {
 function movedHere(row: FileEntry, known: KnownEntry, memory: ResourceMemory): StorageChange[] {
   if (row.isFolder) memory.moveSubtree(known, row);
   memory.remember(row);
-  return [gone(known.storageId, known.path, known.isFolder), { kind: 'created', entry: row }];
+  return [
+    gone(known.storageId, known.path, row.fileId, known.isFolder),
+    { kind: 'created', entry: row },
+  ];
 }
 
-function gone(storageId: number, path: string, isFolder: boolean | undefined): StorageChange {
-  return { kind: 'gone', storageId, path, isFolder };
+function gone(
+  storageId: number,
+  path: string,
+  fileId: number,
+  isFolder: boolean | undefined,
+): StorageChange {
+  return { kind: 'gone', storageId, path, fileId, isFolder };
 }

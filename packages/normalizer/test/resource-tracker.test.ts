@@ -11,7 +11,7 @@ import {
 /** The events without their time, in a stable order, for comparison. */
 function summary(events: ResourceEvent[]) {
   return events
-    .map(({ receivedAt: _, type: __, ...event }) => event)
+    .map(({ receivedAt: _, type: __, changeKey: ___, ...event }) => event)
     .sort((a, b) =>
       `${a.user}${a.object}${a.activity}`.localeCompare(`${b.user}${b.object}${b.activity}`),
     );
@@ -65,6 +65,24 @@ describe('ResourceTracker with the simulated Nextcloud', () => {
       },
       { user: 'alice', activity: 'Create', object: `${root}alice/a.txt`, state },
     ]);
+  });
+
+  it('keys each change by fileid and the etag it left, the same for every user and replica', async () => {
+    const updates = await fx.updatesOf(() =>
+      fx.nextcloud.writeFile('alice', 'files/keyed.txt', 'x'),
+    );
+    const first = (await Promise.all(updates.map((update) => tracker.track(update, 1)))).flat();
+    const create = first.find((event) => event.activity === 'Create');
+    const entry = await fx.database.filesByPath(updates[0]?.storageId ?? 0, ['files/keyed.txt']);
+    assert.equal(create?.changeKey, `${entry[0]?.fileId}:${entry[0]?.etag}`);
+    const deleted = await fx.updatesOf(() => fx.nextcloud.delete('alice', 'files/keyed.txt'));
+    const gone = (await Promise.all(deleted.map((update) => tracker.track(update, 1)))).flat();
+    const [folder] = await fx.database.filesByPath(updates[0]?.storageId ?? 0, ['files']);
+    assert.equal(
+      gone.find((event) => event.activity === 'Delete')?.changeKey,
+      `${entry[0]?.fileId}:${folder?.etag}`,
+      'a removal is keyed by the etag its folder was left with',
+    );
   });
 
   it('announces an edit as Update with the new ETag, and nothing on the folder', async () => {
