@@ -37,6 +37,8 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX ${TABLE}_owner ON ${TABLE} (owner, end_at);
    CREATE INDEX ${TABLE}_end_at ON ${TABLE} (end_at);`,
+  `ALTER TABLE ${TABLE} ADD COLUMN webhook_secret TEXT;
+   CREATE INDEX ${TABLE}_send_to ON ${TABLE} (send_to) WHERE send_to IS NOT NULL;`,
 ];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across replicas. */
@@ -44,7 +46,7 @@ const MIGRATION_LOCK = 7_867_2023;
 
 /** Rows per page when the live channels are loaded. */
 const PAGE = 5_000;
-/** Channels per INSERT: 14 parameters each, well under PostgreSQL's 65,535. */
+/** Channels per INSERT: 15 parameters each, well under PostgreSQL's 65,535. */
 const INSERT_BATCH = 500;
 
 const COLUMN_NAMES = [
@@ -62,6 +64,7 @@ const COLUMN_NAMES = [
   'context_style',
   'receive_token_hash',
   'send_to',
+  'webhook_secret',
 ] as const;
 const COLUMNS = COLUMN_NAMES.join(', ');
 
@@ -184,6 +187,15 @@ export class ChannelStore {
     await this.#pool.query(`UPDATE ${TABLE} SET state = NULL WHERE id = $1`, [id]);
   }
 
+  /** Deletes every channel that POSTs to `sendTo`; resolves to their ids. */
+  async deleteBySendTo(sendTo: string): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ id: string }>(
+      `DELETE FROM ${TABLE} WHERE send_to = $1 RETURNING id`,
+      [sendTo],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Deletes the channels that ended by `now`; resolves to how many. */
   async deleteEnded(now: number): Promise<number> {
     const { rowCount } = await this.#pool.query(`DELETE FROM ${TABLE} WHERE end_at <= $1`, [now]);
@@ -215,6 +227,7 @@ function toRow(c: StoredChannel): (string | number | null)[] {
     c.contextStyle,
     c.receiveTokenHash ?? null,
     c.sendTo ?? null,
+    c.webhookSecret ?? null,
   ];
 }
 
@@ -253,5 +266,6 @@ function fromRow(row: Row): StoredChannel {
     contextStyle: interned(row.context_style ?? null),
     receiveTokenHash: row.receive_token_hash ?? undefined,
     sendTo: row.send_to ?? undefined,
+    webhookSecret: row.webhook_secret ?? undefined,
   };
 }

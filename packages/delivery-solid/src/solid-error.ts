@@ -11,6 +11,8 @@ const STATUS_CODES = {
   /** The topic is not a resource of this Nextcloud, or the dates do not make a window. */
   GW_SOLID_INVALID_TOPIC: 422,
   GW_SOLID_INVALID_WINDOW: 422,
+  /** A webhook destination the gateway will not POST to (not https, a private address…). */
+  GW_SOLID_INVALID_DESTINATION: 422,
   /** The channel store cannot be reached: nothing was stored, try again. */
   GW_SOLID_UNAVAILABLE: 503,
 } as const;

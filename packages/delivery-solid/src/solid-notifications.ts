@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ResourceEvent, ResourceUrls } from '@gw/events';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { ChannelDescription, ChannelRequest, Notification } from './channel.js';
+import type { ChannelDescription, ChannelRequest, ChannelType, Notification } from './channel.js';
 import { ChannelIndex } from './channel-index.js';
 import type { ChannelStore } from './channel-store.js';
 import { type SyncMessage, type SyncPublisher, syncMessageSchema } from './channel-sync.js';
@@ -12,13 +12,36 @@ import { notificationId } from './notification-id.js';
 import { RateGate } from './rate-gate.js';
 import { SolidError } from './solid-error.js';
 import type { StoredChannel } from './stored-channel.js';
-import { hashToken, Subscriptions } from './subscriptions.js';
+import { hashToken, Subscriptions, type WebhookSubscriptions } from './subscriptions.js';
 import { WebSocketHub, type WebSocketHubOptions } from './websocket-hub.js';
 
 /** What the Solid side needs to know about a resource now (for the `state` feature). */
 export interface ResourceState {
   /** The etag as stored; the notification shows it in double quotes, as WebDAV does. */
   etag: string;
+}
+
+/** One webhook delivery, as the queue takes it (`WebhookMessage` of `@gw/delivery-webhook`). */
+export interface WebhookDelivery {
+  id: string;
+  subscriptionId: string;
+  url: string;
+  contentType: string;
+  body: string;
+  secret?: string;
+  createdAt: number;
+}
+
+/** WebhookChannel2023: where deliveries go, and what is checked when subscribing. */
+export interface WebhookOptions extends WebhookSubscriptions {
+  /** Queues one delivery; resolves false when the same delivery was queued already. */
+  enqueue(delivery: WebhookDelivery): Promise<boolean>;
+}
+
+/** What a subscription answers: the channel, and a webhook channel's secret (shown once). */
+export interface Subscribed {
+  description: ChannelDescription;
+  webhookSecret?: string;
 }
 
 export interface SolidNotificationsOptions {
@@ -40,6 +63,8 @@ export interface SolidNotificationsOptions {
   quota?: number;
   /** How often ended channels are closed and deleted. @defaultValue 10_000 */
   sweepIntervalMs?: number;
+  /** WebhookChannel2023; not offered without it. @defaultValue undefined */
+  webhooks?: WebhookOptions;
   /** Socket settings (pings, sockets per channel, buffering). */
   sockets?: Omit<WebSocketHubOptions, 'logger'>;
   /** @defaultValue Date.now */
@@ -55,6 +80,8 @@ const WATCH_BATCH = 500;
  */
 export class SolidNotifications {
   readonly index = new ChannelIndex();
+  /** The channel types offered: WebhookChannel2023 only with webhook delivery configured. */
+  readonly channelTypes: readonly ChannelType[];
   readonly subscriptions: Subscriptions;
   readonly #options: SolidNotificationsOptions;
   readonly #hub: WebSocketHub;
@@ -73,6 +100,9 @@ export class SolidNotifications {
     this.#options = options;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
+    this.channelTypes = options.webhooks
+      ? ['WebSocketChannel2023', 'WebhookChannel2023']
+      : ['WebSocketChannel2023'];
     this.subscriptions = new Subscriptions({
       ...options,
       now: this.#now,
@@ -84,8 +114,10 @@ export class SolidNotifications {
       index: this.index,
       rateGate: this.#rateGate,
       now: this.#now,
-      send: (channel, frame) => {
-        this.#notificationsSent += this.#hub.send(channel.id, frame);
+      send: (channel, frame, notification) => {
+        if (channel.type === 'WebSocketChannel2023') {
+          this.#notificationsSent += this.#hub.send(channel.id, frame);
+        } else this.#enqueue(channel, frame, notification);
       },
     });
   }
@@ -130,7 +162,7 @@ export class SolidNotifications {
     this.#dispatcher.dispatch(event);
   }
 
-  async subscribe(request: ChannelRequest, uid: string): Promise<ChannelDescription> {
+  async subscribe(request: ChannelRequest, uid: string): Promise<Subscribed> {
     const { channel, description } = await this.#withStore(() =>
       this.subscriptions.subscribe(request, uid),
     );
@@ -140,7 +172,34 @@ export class SolidNotifications {
     // A topic that already had a channel is in the normalizer's memory already. Warmed before
     // the answer, so that a move or delete right after subscribing is recognised as one.
     if (!watched) await this.#watch([channel.topic]);
-    return description;
+    // A webhook has no first connection: its state is checked right after subscribing, as CSS.
+    if (channel.type === 'WebhookChannel2023' && channel.state !== undefined) {
+      void this.#checkState(channel);
+    }
+    return { description, webhookSecret: channel.webhookSecret };
+  }
+
+  /** Whether a channel still wants deliveries: queued ones of a deleted channel are dropped. */
+  isActive(id: string): boolean {
+    const channel = this.index.get(id);
+    return channel !== undefined && channel.endAt > this.#now();
+  }
+
+  /** Ends a channel the gateway gave up on (its receiver answered 410 Gone). */
+  async end(id: string): Promise<void> {
+    await this.#withStore(() => this.#options.store.delete(id));
+    this.#drop(id, 'deleted');
+    this.#publish({ origin: this.#origin, op: 'remove', id, reason: 'deleted' });
+  }
+
+  /** Ends every channel of a webhook destination that kept failing (reference: Svix's 5 days). */
+  async endDestination(sendTo: string): Promise<number> {
+    const ids = await this.#withStore(() => this.#options.store.deleteBySendTo(sendTo));
+    for (const id of ids) {
+      this.#drop(id, 'deleted');
+      this.#publish({ origin: this.#origin, op: 'remove', id, reason: 'deleted' });
+    }
+    return ids.length;
   }
 
   async unsubscribe(id: string, uid: string): Promise<void> {
@@ -262,6 +321,28 @@ export class SolidNotifications {
     } catch (err) {
       this.#logger.warn({ err }, 'could not delete ended channels; trying again later');
     }
+  }
+
+  #enqueue(channel: StoredChannel, frame: Buffer, notification: Notification): void {
+    const { webhooks } = this.#options;
+    if (webhooks === undefined || channel.sendTo === undefined) return;
+    const delivery: WebhookDelivery = {
+      // Unique per channel and notification, and the same on every replica: they queue it once.
+      id: `${channel.id}-${notification.id.slice('urn:uuid:'.length)}`,
+      subscriptionId: channel.id,
+      url: channel.sendTo,
+      contentType: channel.mediaType,
+      body: frame.toString('utf8'),
+      ...(channel.webhookSecret === undefined ? {} : { secret: channel.webhookSecret }),
+      createdAt: notification.published,
+    };
+    webhooks.enqueue(delivery).then(
+      (queued) => {
+        if (queued) this.#notificationsSent++;
+      },
+      (err: unknown) =>
+        this.#logger.warn({ err, channelId: channel.id }, 'could not queue a webhook delivery'),
+    );
   }
 
   #drop(id: string, reason: 'deleted' | 'expired'): void {

@@ -1,9 +1,15 @@
 import { STATUS_CODES } from 'node:http';
 import type {} from '@fastify/websocket';
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import { negotiate } from './accept-header.js';
 import { AuthenticationError, AuthenticationUnavailableError } from './authentication-error.js';
-import type { ChannelFeature } from './channel.js';
+import type { ChannelFeature, ChannelType } from './channel.js';
 import { serializeChannel } from './channel-serializer.js';
 import {
   serializeStorageDescription,
@@ -32,25 +38,21 @@ export interface SolidRoutesOptions {
   bodyLimit?: number;
 }
 
-const WS_TYPE = 'WebSocketChannel2023';
 const FEATURES: readonly ChannelFeature[] = ['accept', 'endAt', 'rate', 'startAt', 'state'];
 /** Types the gateway writes RDF in; `application/json` gets JSON-LD under that name. */
 const OFFERED = [JSON_LD, TURTLE, 'application/json'] as const;
 const ALLOWED_HEADERS = 'Accept, Authorization, Content-Type, DPoP';
-const EXPOSED_HEADERS = 'Accept-Post, Allow, Link, Location, WWW-Authenticate';
+const EXPOSED_HEADERS = 'Accept-Post, Allow, Link, Location, Webhook-Secret, WWW-Authenticate';
 
 /**
  * The Solid Notifications Protocol over HTTP (reference/solid.md §1.2–§1.4, §8), with CSS's URL
- * shapes: the storage description at `/.well-known/solid`, the WebSocketChannel2023 subscription
- * service at `/.notifications/WebSocketChannel2023/`, `DELETE` on a channel, and the receivers'
- * sockets. CORS is open to any origin: every request is authorised by its own credentials,
- * never by cookies. Needs `@fastify/websocket` registered on the app first.
+ * shapes: the storage description at `/.well-known/solid`, a subscription service per channel
+ * type at `/.notifications/<Type>/`, `DELETE` on a channel, and the receivers' sockets. CORS is
+ * open to any origin: every request is authorised by its own credentials, never by cookies.
+ * Needs `@fastify/websocket` registered on the app first.
  */
 export const solidRoutes: FastifyPluginAsync<SolidRoutesOptions> = async (app, options) => {
-  const { solid, publicUrl } = options;
-  const service = solid.subscriptions.serviceUrl(WS_TYPE);
   const bodyLimit = options.bodyLimit ?? 16 * 1024;
-
   // Bodies are parsed by the protocol's own rules (and errors), so every type arrives as text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) =>
@@ -58,82 +60,11 @@ export const solidRoutes: FastifyPluginAsync<SolidRoutesOptions> = async (app, o
   );
   app.addHook('onRequest', async (request, reply) => cors(request, reply));
   app.setErrorHandler((error, request, reply) => sendError(error as Error, request, reply));
-
   for (const prefix of options.prefixes ?? ['', '/push']) {
-    const publicUrlOf = (request: FastifyRequest) =>
-      new URL(request.url.slice(prefix.length + 1), publicUrl).toString();
-
-    app.route({
-      method: ['GET', 'HEAD'],
-      url: `${prefix}/.well-known/solid`,
-      handler: async (request, reply) => {
-        const mediaType = acceptable(request);
-        const description = {
-          id: `${publicUrl}.well-known/solid`,
-          services: [{ id: service, channelType: WS_TYPE, features: FEATURES }] as const,
-        };
-        return sendRdf(
-          reply,
-          serializeStorageDescription(description, rdfType(mediaType)),
-          mediaType,
-        );
-      },
-    });
-
-    app.route({
-      method: ['GET', 'HEAD'],
-      url: `${prefix}/.notifications/${WS_TYPE}/`,
-      handler: async (request, reply) => {
-        const mediaType = acceptable(request);
-        reply.header('accept-post', `${JSON_LD}, ${TURTLE}`);
-        const body = serializeSubscriptionService(
-          { id: service, channelType: WS_TYPE, features: FEATURES },
-          rdfType(mediaType),
-        );
-        return sendRdf(reply, body, mediaType);
-      },
-    });
-
-    app.post(`${prefix}/.notifications/${WS_TYPE}/`, { bodyLimit }, async (request, reply) => {
-      const mediaType = acceptable(request);
-      const uid = await authenticatedUid(request, options, publicUrlOf(request));
-      const channelRequest = await parseSubscriptionRequest({
-        body: typeof request.body === 'string' ? request.body : '',
-        contentType: request.headers['content-type'],
-        channelType: WS_TYPE,
-        baseIri: publicUrlOf(request),
-      });
-      const description = await solid.subscribe(channelRequest, uid);
-      const body = serializeChannel(description, rdfType(mediaType), channelRequest.contextStyle);
-      return sendRdf(reply, body, mediaType);
-    });
-
-    app.delete<{ Params: { id: string } }>(
-      `${prefix}/.notifications/${WS_TYPE}/:id`,
-      async (request, reply) => {
-        const uid = await authenticatedUid(request, options, publicUrlOf(request));
-        await solid.unsubscribe(request.params.id, uid);
-        // CSS answers 205 (reference/solid.md §1.9); clients written against it expect that.
-        return reply.code(205).send();
-      },
-    );
-
-    app.route<{ Params: { token: string } }>({
-      method: 'GET',
-      url: `${prefix}/.notifications/${WS_TYPE}/socket/:token`,
-      handler: async (_request, reply) =>
-        reply.code(426).header('upgrade', 'websocket').send('Expected a WebSocket upgrade\n'),
-      wsHandler: (socket, request) =>
-        solid.connect(request.params.token, socket, publicUrlOf(request).replace(/^http/, 'ws')),
-    });
-
-    app.route({
-      method: ['PUT', 'PATCH'],
-      url: `${prefix}/.notifications/${WS_TYPE}/`,
-      handler: async (_request, reply) =>
-        reply.code(405).header('allow', 'GET, HEAD, OPTIONS, POST').send(),
-    });
-
+    const routes = { app, options, prefix, bodyLimit };
+    storageDescriptionRoute(routes);
+    for (const type of options.solid.channelTypes) serviceRoutes(routes, type);
+    socketRoute(routes);
     app.options(`${prefix}/.well-known/solid`, async (_request, reply) =>
       preflight(reply, 'GET, HEAD, OPTIONS'),
     );
@@ -142,6 +73,112 @@ export const solidRoutes: FastifyPluginAsync<SolidRoutesOptions> = async (app, o
     );
   }
 };
+
+/** What the route helpers share: the app, the options, and the prefix they register under. */
+interface Routes {
+  app: FastifyInstance;
+  options: SolidRoutesOptions;
+  prefix: string;
+  bodyLimit: number;
+}
+
+/** The public URL of a request, whichever prefix it came under. */
+function publicUrlOf({ options, prefix }: Routes, request: FastifyRequest): string {
+  return new URL(request.url.slice(prefix.length + 1), options.publicUrl).toString();
+}
+
+function services({ solid }: SolidRoutesOptions) {
+  return solid.channelTypes.map((type) => ({
+    id: solid.subscriptions.serviceUrl(type),
+    channelType: type,
+    features: FEATURES,
+  }));
+}
+
+function storageDescriptionRoute(routes: Routes): void {
+  const { app, options, prefix } = routes;
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: `${prefix}/.well-known/solid`,
+    handler: async (request, reply) => {
+      const mediaType = acceptable(request);
+      const description = {
+        id: `${options.publicUrl}.well-known/solid`,
+        services: services(options),
+      };
+      return sendRdf(
+        reply,
+        serializeStorageDescription(description, rdfType(mediaType)),
+        mediaType,
+      );
+    },
+  });
+}
+
+/** The subscription service of one channel type, and `DELETE` on its channels. */
+function serviceRoutes(routes: Routes, type: ChannelType): void {
+  const { app, options, prefix, bodyLimit } = routes;
+  const { solid } = options;
+  const url = `${prefix}/.notifications/${type}/`;
+  app.route({
+    method: ['GET', 'HEAD'],
+    url,
+    handler: async (request, reply) => {
+      const mediaType = acceptable(request);
+      reply.header('accept-post', `${JSON_LD}, ${TURTLE}`);
+      const service = {
+        id: solid.subscriptions.serviceUrl(type),
+        channelType: type,
+        features: FEATURES,
+      };
+      return sendRdf(reply, serializeSubscriptionService(service, rdfType(mediaType)), mediaType);
+    },
+  });
+  app.post(url, { bodyLimit }, async (request, reply) => {
+    const mediaType = acceptable(request);
+    const uid = await authenticatedUid(request, options, publicUrlOf(routes, request));
+    const channelRequest = await parseSubscriptionRequest({
+      body: typeof request.body === 'string' ? request.body : '',
+      contentType: request.headers['content-type'],
+      channelType: type,
+      baseIri: publicUrlOf(routes, request),
+    });
+    const { description, webhookSecret } = await solid.subscribe(channelRequest, uid);
+    // Shown once, outside the channel's RDF: it is the receiver's, not part of the description.
+    if (webhookSecret !== undefined) reply.header('webhook-secret', webhookSecret);
+    const body = serializeChannel(description, rdfType(mediaType), channelRequest.contextStyle);
+    return sendRdf(reply, body, mediaType);
+  });
+  app.delete<{ Params: { id: string } }>(`${url}:id`, async (request, reply) => {
+    const uid = await authenticatedUid(request, options, publicUrlOf(routes, request));
+    await solid.unsubscribe(request.params.id, uid);
+    // CSS answers 205 (reference/solid.md §1.9); clients written against it expect that.
+    return reply.code(205).send();
+  });
+  app.route({
+    method: ['PUT', 'PATCH'],
+    url,
+    handler: async (_request, reply) =>
+      reply.code(405).header('allow', 'GET, HEAD, OPTIONS, POST').send(),
+  });
+}
+
+/** Where WebSocketChannel2023 receivers connect: the capability URL of their channel. */
+function socketRoute(routes: Routes): void {
+  const { app, options, prefix } = routes;
+  app.route<{ Params: { token: string } }>({
+    method: 'GET',
+    url: `${prefix}/.notifications/WebSocketChannel2023/socket/:token`,
+    handler: async (_request, reply) =>
+      reply.code(426).header('upgrade', 'websocket').send('Expected a WebSocket upgrade\n'),
+    wsHandler: (socket, request) =>
+      options.solid.connect(
+        request.params.token,
+        socket,
+        publicUrlOf(routes, request).replace(/^http/, 'ws'),
+      ),
+  });
+}
 
 /** The media type to answer in; 406 before anything is done when there is none. */
 function acceptable(request: FastifyRequest): (typeof OFFERED)[number] {

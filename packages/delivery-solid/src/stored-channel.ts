@@ -29,6 +29,8 @@ export interface StoredChannel {
   receiveTokenHash: string | undefined;
   /** Where notifications are POSTed (WebhookChannel2023). */
   sendTo: string | undefined;
+  /** The Standard Webhooks secret its deliveries are signed with (WebhookChannel2023). */
+  webhookSecret: string | undefined;
 }
 
 const millis = z.number().int().nonnegative();
@@ -52,4 +54,5 @@ export const storedChannelSchema = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
   sendTo: z.url().optional(),
+  webhookSecret: z.string().optional(),
 });

@@ -18,6 +18,8 @@ export interface SubscriptionsOptions {
    * runaway clients, it is not an exact limit.
    */
   liveChannels(owner: string): number;
+  /** WebhookChannel2023 destinations and secrets; without it such requests are refused. */
+  webhooks?: WebhookSubscriptions;
   /** Longest lifetime of a channel; `endAt` is capped to it. @defaultValue 14 days (as CSS) */
   maxDurationMs?: number;
   /** Live channels one user may have. @defaultValue 1_000 */
@@ -26,7 +28,17 @@ export interface SubscriptionsOptions {
   now?: () => number;
 }
 
-/** What a subscription created: the channel, its description, and the secret socket URL. */
+/** What the webhook side decides at subscribe time. */
+export interface WebhookSubscriptions {
+  /** Why `sendTo` may not be used (not https, a private address…), or undefined when it may. */
+  refusal(sendTo: string): Promise<string | undefined>;
+  /** A new secret for signing the channel's deliveries (`whsec_…`). */
+  newSecret(): string;
+  /** Who sends the notifications: the response's `sender` (reference/solid.md §2.2). */
+  sender: string;
+}
+
+/** What a subscription created: the channel and its description. */
 export interface Subscription {
   channel: StoredChannel;
   description: ChannelDescription;
@@ -85,6 +97,7 @@ export class Subscriptions {
         'startAt is after endAt: the channel would never deliver',
       );
     }
+    const webhookSecret = await this.#webhook(request);
     const token = randomBytes(RECEIVE_TOKEN_BYTES).toString('base64url');
     const channel: StoredChannel = {
       id: randomUUID(),
@@ -101,6 +114,7 @@ export class Subscriptions {
       contextStyle: request.contextStyle,
       receiveTokenHash: request.type === 'WebSocketChannel2023' ? hashToken(token) : undefined,
       sendTo: request.sendTo,
+      webhookSecret,
     };
     await this.#options.store.insert(channel);
     return { channel, description: this.describe(channel, token) };
@@ -131,12 +145,29 @@ export class Subscriptions {
         ? {}
         : { receiveFrom: this.receiveFromUrl(token) }),
       ...(channel.sendTo === undefined ? {} : { sendTo: channel.sendTo }),
+      ...(channel.type === 'WebhookChannel2023' && this.#options.webhooks
+        ? { sender: this.#options.webhooks.sender }
+        : {}),
       ...(channel.startAt === undefined ? {} : { startAt: channel.startAt }),
       endAt: channel.endAt,
       ...(channel.rateMs === undefined ? {} : { rateMs: channel.rateMs }),
       ...(channel.state === undefined ? {} : { state: channel.state }),
       ...(channel.accept === undefined ? {} : { accept: channel.accept }),
     };
+  }
+
+  /** The secret of a webhook channel, once its destination passed; undefined for sockets. */
+  async #webhook(request: ChannelRequest): Promise<string | undefined> {
+    if (request.type !== 'WebhookChannel2023') return undefined;
+    const { webhooks } = this.#options;
+    if (webhooks === undefined || request.sendTo === undefined) {
+      throw new SolidError('GW_SOLID_INVALID_DESTINATION', 'this gateway delivers no webhooks');
+    }
+    const refusal = await webhooks.refusal(request.sendTo);
+    if (refusal !== undefined) {
+      throw new SolidError('GW_SOLID_INVALID_DESTINATION', `sendTo is refused: ${refusal}`);
+    }
+    return webhooks.newSecret();
   }
 
   /** The canonical topic, if it is a resource of `uid`'s; otherwise why not. */

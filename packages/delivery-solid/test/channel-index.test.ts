@@ -21,6 +21,7 @@ function channel(id: string, owner: string, path: string): StoredChannel {
     contextStyle: 'notifications-context',
     receiveTokenHash: id.padEnd(64, '0'),
     sendTo: undefined,
+    webhookSecret: undefined,
   };
 }
 

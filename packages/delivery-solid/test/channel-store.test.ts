@@ -22,6 +22,7 @@ function channel(overrides: Partial<StoredChannel> = {}): StoredChannel {
     contextStyle: 'notifications-context',
     receiveTokenHash: undefined,
     sendTo: undefined,
+    webhookSecret: undefined,
     ...overrides,
   };
 }
@@ -46,8 +47,8 @@ describe('ChannelStore', () => {
     );
     await Promise.all(others.map((other) => other.migrate()));
     await Promise.all(others.map((other) => other.close()));
-    const { rows } = await db.pool.query('SELECT version FROM notify_gateway_migrations');
-    assert.deepEqual(rows, [{ version: 1 }]);
+    const { rows } = await db.pool.query('SELECT version FROM notify_gateway_migrations ORDER BY version');
+    assert.deepEqual(rows, [{ version: 1 }, { version: 2 }]);
   });
 
   it('keeps every field of a channel', async () => {
