@@ -91,6 +91,8 @@ export interface Config {
   tls: { certPath: string; keyPath: string } | undefined;
   /** Solid Notifications; `undefined` when there is no PostgreSQL for the channel store. */
   solid: SolidConfig | undefined;
+  /** Basic password of user `admin` for `/admin/queues`; the dashboard is off without it. */
+  adminPassword: string | undefined;
 }
 
 /** The Solid Notifications side (PUBLIC_URL, GATEWAY_DATABASE_URL, SOLID_*). */
@@ -112,4 +114,19 @@ export interface SolidConfig {
   oidcIssuers: string[];
   /** WebID forms of Nextcloud users; empty means the Solid app's own forms. @defaultValue [] */
   webIdTemplates: string[];
+  webhooks: WebhookConfig;
+}
+
+/** WebhookChannel2023 delivery (WEBHOOK_*). */
+export interface WebhookConfig {
+  /** Addresses and CIDR blocks the SSRF guard lets through (and http:// to). @defaultValue [] */
+  allowedDestinations: string[];
+  /** Run a delivery worker in this process. @defaultValue true */
+  worker: boolean;
+  /** Delays between attempts, ms. @defaultValue 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h */
+  retryScheduleMs: number[];
+  /** A destination failing this long has its channels ended, ms. @defaultValue 5 days */
+  disableAfterMs: number;
+  /** Longest wait for a receiver, ms. @defaultValue 15_000 */
+  timeoutMs: number;
 }

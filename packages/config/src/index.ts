@@ -6,6 +6,7 @@ export type {
   RedisConfig,
   RedisTlsSettings,
   SolidConfig,
+  WebhookConfig,
 } from './config.js';
 export { ConfigError } from './config-error.js';
 export { InvalidValueError } from './invalid-value-error.js';

@@ -65,8 +65,14 @@ export function resolveConfig(cli: CommandLine, env: NodeJS.ProcessEnv, cwd: str
     metricsSocketPath: given.metricsSocketPath,
     tls: tlsFiles(given.tlsCert, given.tlsKey),
     solid: solidConfig(given, nextcloudUrl, databaseUrl),
+    adminPassword: given.adminPassword,
   };
 }
+
+/** Svix's schedule (reference/ecosystem.md §3.2): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const DEFAULT_RETRY_SCHEDULE_MS = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000].map(
+  (s) => s * 1000,
+);
 
 /** Solid is on whenever there is a PostgreSQL database for its channels. */
 function solidConfig(
@@ -86,6 +92,13 @@ function solidConfig(
     channelQuota: given.solidChannelQuota ?? 1_000,
     oidcIssuers: given.solidOidcIssuers ?? [nextcloud],
     webIdTemplates: given.solidWebIdTemplates ?? [],
+    webhooks: {
+      allowedDestinations: given.webhookAllowedDestinations ?? [],
+      worker: !(given.webhookWorkerDisable ?? false),
+      retryScheduleMs: given.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS,
+      disableAfterMs: (given.webhookDisableAfter ?? 432_000) * 1000,
+      timeoutMs: (given.webhookTimeout ?? 15) * 1000,
+    },
   };
 }
 

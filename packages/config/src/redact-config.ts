@@ -11,6 +11,7 @@ export function redactConfig(config: Config): Config {
     databaseUrl: redactUrl(config.databaseUrl),
     nextcloudUrl: redactUrl(config.nextcloudUrl),
     redis: config.redis.password === undefined ? config.redis : { ...config.redis, password: MASK },
+    adminPassword: config.adminPassword === undefined ? undefined : MASK,
     solid:
       config.solid === undefined
         ? undefined

@@ -91,6 +91,18 @@ function webIdTemplate(text: string): string {
   return text;
 }
 
+/** An IP address or CIDR block, as the webhook address policy takes them. */
+function addressRange(text: string): string {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  const bits = family === 4 ? 32 : 128;
+  const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+  if (family === 0 || !validPrefix || rest.length > 0) {
+    throw new InvalidValueError(`${JSON.stringify(text)} is not an IP address or CIDR block`);
+  }
+  return text;
+}
+
 const seconds = z
   .string()
   .regex(/^\d{1,9}$/, 'expected a whole number of seconds')
@@ -157,6 +169,27 @@ export const settingsSchema = z
       .transform(Number),
     solidOidcIssuers: list.transform(via((items: string[]) => items.map(issuer))),
     solidWebIdTemplates: list.transform(via((items: string[]) => items.map(webIdTemplate))),
+    webhookAllowedDestinations: list.transform(via((items: string[]) => items.map(addressRange))),
+    webhookWorkerDisable: z.boolean(),
+    webhookRetrySchedule: z.string().transform(
+      via((text: string) =>
+        text
+          .split(/[\s,]+/)
+          .filter((item) => item !== '')
+          .map((item) => {
+            if (!/^\d{1,7}(\.\d{1,3})?$/.test(item)) {
+              throw new InvalidValueError('expected seconds separated by commas, e.g. 5,300,1800');
+            }
+            return Math.round(Number(item) * 1000);
+          }),
+      ),
+    ),
+    webhookDisableAfter: seconds,
+    webhookTimeout: z
+      .string()
+      .regex(/^([1-9]|[12]\d|30)$/, 'expected 1 to 30 seconds')
+      .transform(Number),
+    adminPassword: z.string().min(12, 'expected at least 12 characters'),
     userAgent: z
       .string()
       .regex(/^[\x20-\x7e]*$/, 'expected printable ASCII (it becomes an HTTP header)'),

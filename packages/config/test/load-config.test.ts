@@ -30,6 +30,13 @@ function solidDefaults(nextcloudUrl: string, databaseUrl: string): Config['solid
     channelQuota: 1_000,
     oidcIssuers: [nextcloudUrl],
     webIdTemplates: [],
+    webhooks: {
+      allowedDestinations: [],
+      worker: true,
+      retryScheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+      disableAfterMs: 432_000_000,
+      timeoutMs: 15_000,
+    },
   };
 }
 
@@ -58,6 +65,7 @@ const phpOnly: Config = {
   metricsSocketPath: undefined,
   tls: undefined,
   solid: solidDefaults('https://cloud.example.com/', 'postgresql://nc:php-secret@db/nextcloud'),
+  adminPassword: undefined,
 };
 const envOnly = {
   NEXTCLOUD_URL: 'http://nc.local',
@@ -139,7 +147,49 @@ describe('loadConfig', () => {
       channelQuota: 5,
       oidcIssuers: ['https://idp.example.com', 'https://nc.example.com/'],
       webIdTemplates: ['https://id.example.com/{uid}#me', 'https://nc/u/{uid}/card#i'],
+      webhooks: (solidDefaults('http://nc.local/', '') as NonNullable<Config['solid']>).webhooks,
     });
+  });
+
+  it('reads the webhook settings', () => {
+    const config = load(
+      ['--webhook-allowed-destination', '127.0.0.0/8', '--webhook-worker-disable'],
+      {
+        ...envOnly,
+        WEBHOOK_ALLOWED_DESTINATIONS: '::1',
+        WEBHOOK_RETRY_SCHEDULE: '0.05, 0.1,2',
+        WEBHOOK_DISABLE_AFTER: '60',
+        WEBHOOK_TIMEOUT: '5',
+        ADMIN_PASSWORD: 'correct horse battery',
+      },
+    );
+    assert.deepEqual(config.solid?.webhooks, {
+      allowedDestinations: ['127.0.0.0/8'],
+      worker: false,
+      retryScheduleMs: [50, 100, 2_000],
+      disableAfterMs: 60_000,
+      timeoutMs: 5_000,
+    });
+    assert.equal(config.adminPassword, 'correct horse battery');
+  });
+
+  it('refuses malformed webhook settings without repeating a password', () => {
+    assert.throws(
+      () => load([], { ...envOnly, WEBHOOK_ALLOWED_DESTINATIONS: '10.0.0.0/33' }),
+      configError('WEBHOOK_ALLOWED_DESTINATIONS'),
+    );
+    assert.throws(
+      () => load([], { ...envOnly, WEBHOOK_RETRY_SCHEDULE: '5,soon' }),
+      configError('WEBHOOK_RETRY_SCHEDULE'),
+    );
+    assert.throws(
+      () => load([], { ...envOnly, WEBHOOK_TIMEOUT: '60' }),
+      configError('WEBHOOK_TIMEOUT'),
+    );
+    assert.throws(
+      () => load([], { ...envOnly, ADMIN_PASSWORD: 'short-pw' }),
+      (err: Error) => /ADMIN_PASSWORD/.test(err.message) && !err.message.includes('short-pw'),
+    );
   });
 
   it('refuses a channel store that is not PostgreSQL, and malformed Solid settings', () => {
