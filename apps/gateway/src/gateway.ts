@@ -111,6 +111,7 @@ export async function startGateway(
           mapping,
           nextcloud,
           redis: commands,
+          redisTarget: redis.commands,
           logger: logger.child({ component: 'solid' }),
           unixSocket: 'socketPath' in target,
           tuning: overrides.solid,

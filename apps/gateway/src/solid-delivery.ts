@@ -14,6 +14,7 @@ import {
   SYNC_CHANNEL,
   WebIdRule,
 } from '@gw/delivery-solid';
+import type { RedisTarget, WebhookWorker } from '@gw/delivery-webhook';
 import { ResourceUrls } from '@gw/events';
 import {
   InvalidCredentialsError,
@@ -26,6 +27,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ResourceSinks } from './event-router.js';
 import type { RedisCommands } from './redis-commands.js';
+import {
+  createWebhookDelivery,
+  type WebhookChannels,
+  type WebhookTuning,
+} from './webhook-delivery.js';
 
 export interface SolidDeliveryOptions {
   config: SolidConfig;
@@ -33,6 +39,8 @@ export interface SolidDeliveryOptions {
   mapping: StorageMapping;
   nextcloud: NextcloudClient;
   redis: RedisCommands;
+  /** Where the webhook queue lives: the same Redis, as ioredis options or a cluster. */
+  redisTarget: RedisTarget;
   logger: Logger;
   /** Whether the listener is a Unix socket: then the TCP peer is no client address. */
   unixSocket: boolean;
@@ -40,8 +48,10 @@ export interface SolidDeliveryOptions {
   tuning?: SolidTuning;
 }
 
-/** The expiry sweep and the receivers' pings, which run on timers too slow for a test. */
-export type SolidTuning = Pick<SolidNotificationsOptions, 'sweepIntervalMs' | 'sockets'>;
+/** The expiry sweep, the receivers' pings and the webhook timers, too slow for a test. */
+export type SolidTuning = Pick<SolidNotificationsOptions, 'sweepIntervalMs' | 'sockets'> & {
+  webhooks?: WebhookTuning;
+};
 
 /** How long a failed start (channel store unreachable) waits before the next attempt. */
 const RETRY_MS = 5_000;
@@ -68,6 +78,14 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     interested: (users: readonly string[]): boolean => solid.interested(users),
   });
   const resolver = new ResourceResolver({ files: database, mounts, urls, memory: tracker.memory });
+  const webhooks = createWebhookDelivery({
+    config: config.webhooks,
+    redis: options.redisTarget,
+    logger: logger.child({ component: 'webhooks' }),
+    sender: `${config.publicUrl}.notifications/WebhookChannel2023/webId`,
+    tuning: options.tuning?.webhooks,
+  });
+  let worker: WebhookWorker | undefined;
   const solid: SolidNotifications = new SolidNotifications({
     publicUrl: config.publicUrl,
     urls,
@@ -77,7 +95,9 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     logger,
     maxDurationMs: config.maxChannelDuration * 1000,
     quota: config.channelQuota,
-    ...options.tuning,
+    webhooks: webhooks.solidOptions,
+    sweepIntervalMs: options.tuning?.sweepIntervalMs,
+    sockets: options.tuning?.sockets,
   });
   const authenticator = new RequestAuthenticator({
     basic: new BasicAuthenticator({ verify: checkPassword(options.nextcloud) }),
@@ -90,6 +110,8 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     try {
       await solid.start();
       started = true;
+      // Only now: before the channels are loaded, every job would look like a deleted channel's.
+      if (config.webhooks.worker) worker = webhooks.startWorker(channelsOf(solid));
     } catch (err) {
       logger.warn({ err }, `cannot use the channel store, retrying in ${RETRY_MS / 1000} s`);
       retry = setTimeout(() => void start(), RETRY_MS);
@@ -123,6 +145,7 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     solid,
     sinks,
     store,
+    webhookQueue: webhooks.queue,
     start: async () => {
       // The watermark first: files created from now on must read as created. With the database
       // down, the first update after it is back takes it instead.
@@ -149,8 +172,20 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     closeSockets: () => solid.close(),
     async close() {
       clearTimeout(retry);
+      await worker?.close();
+      await webhooks.queue.close();
       await store.close();
     },
+  };
+}
+
+/** The channels as the webhook worker in the gateway process sees them: the index. */
+function channelsOf(solid: SolidNotifications): WebhookChannels {
+  return {
+    isActive: (id) => solid.isActive(id),
+    secretOf: (id) => solid.index.get(id)?.webhookSecret,
+    end: (id) => solid.end(id),
+    endDestination: (url) => solid.endDestination(url),
   };
 }
 

@@ -10,6 +10,9 @@ export {
   type ResourceState,
   SolidNotifications,
   type SolidNotificationsOptions,
+  type Subscribed,
+  type WebhookDelivery,
+  type WebhookOptions,
 } from './solid-notifications.js';
 export { SolidOidcVerifier, type SolidOidcVerifierOptions } from './solid-oidc-verifier.js';
 export { type SolidRoutesOptions, solidRoutes } from './solid-routes.js';

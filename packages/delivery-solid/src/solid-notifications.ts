@@ -21,14 +21,16 @@ export interface ResourceState {
   etag: string;
 }
 
-/** One webhook delivery, as the queue takes it (`WebhookMessage` of `@gw/delivery-webhook`). */
+/**
+ * One webhook delivery, as the queue takes it (`WebhookMessage` of `@gw/delivery-webhook`). No
+ * secret: the worker looks it up by channel at each attempt, so none sits in Redis.
+ */
 export interface WebhookDelivery {
   id: string;
   subscriptionId: string;
   url: string;
   contentType: string;
   body: string;
-  secret?: string;
   createdAt: number;
 }
 
@@ -333,7 +335,6 @@ export class SolidNotifications {
       url: channel.sendTo,
       contentType: channel.mediaType,
       body: frame.toString('utf8'),
-      ...(channel.webhookSecret === undefined ? {} : { secret: channel.webhookSecret }),
       createdAt: notification.published,
     };
     webhooks.enqueue(delivery).then(

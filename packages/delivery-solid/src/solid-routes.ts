@@ -65,6 +65,7 @@ export const solidRoutes: FastifyPluginAsync<SolidRoutesOptions> = async (app, o
     storageDescriptionRoute(routes);
     for (const type of options.solid.channelTypes) serviceRoutes(routes, type);
     socketRoute(routes);
+    if (options.solid.channelTypes.includes('WebhookChannel2023')) senderRoute(routes);
     app.options(`${prefix}/.well-known/solid`, async (_request, reply) =>
       preflight(reply, 'GET, HEAD, OPTIONS'),
     );
@@ -160,6 +161,26 @@ function serviceRoutes(routes: Routes, type: ChannelType): void {
     url,
     handler: async (_request, reply) =>
       reply.code(405).header('allow', 'GET, HEAD, OPTIONS, POST').send(),
+  });
+}
+
+/**
+ * The webhook sender's identity document, at the `sender` URL of WebhookChannel2023 responses
+ * (CSS's shape, reference/solid.md §2.2), so a receiver can look up who is calling.
+ */
+function senderRoute({ app, prefix }: Routes): void {
+  app.get(`${prefix}/.notifications/WebhookChannel2023/webId`, async (request, reply) => {
+    const mediaType = acceptable(request);
+    const body =
+      rdfType(mediaType) === TURTLE
+        ? '@prefix foaf: <http://xmlns.com/foaf/0.1/>.\n\n<> a foaf:Agent;\n  foaf:name "notify-gateway".\n'
+        : JSON.stringify({
+            '@context': { foaf: 'http://xmlns.com/foaf/0.1/' },
+            '@id': '',
+            '@type': 'foaf:Agent',
+            'foaf:name': 'notify-gateway',
+          });
+    return sendRdf(reply, body, mediaType);
   });
 }
 

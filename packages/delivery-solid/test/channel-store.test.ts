@@ -47,7 +47,9 @@ describe('ChannelStore', () => {
     );
     await Promise.all(others.map((other) => other.migrate()));
     await Promise.all(others.map((other) => other.close()));
-    const { rows } = await db.pool.query('SELECT version FROM notify_gateway_migrations ORDER BY version');
+    const { rows } = await db.pool.query(
+      'SELECT version FROM notify_gateway_migrations ORDER BY version',
+    );
     assert.deepEqual(rows, [{ version: 1 }, { version: 2 }]);
   });
 

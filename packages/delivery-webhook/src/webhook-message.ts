@@ -25,15 +25,25 @@ export interface WebhookMessage {
 
 /** How one attempt ended. */
 export type AttemptOutcome =
-  /** A 2xx answer. */
-  | { kind: 'delivered'; status: number }
+  /**
+   * A 2xx answer. `responseBody`, here and below, is the start of the answer's body (UTF-8, at
+   * most the attempt's `maxResponseBytes`), for logs and diagnostics.
+   */
+  | { kind: 'delivered'; status: number; responseBody?: string }
   /**
    * Worth trying again: a 5xx, 429, 408, a timeout, a refused or reset connection, a 3xx (not
    * followed). `retryAfterMs` is the receiver's `Retry-After`; `overload` marks 429s and
    * timeouts, which wait at least a minute.
    */
-  | { kind: 'retry'; reason: string; status?: number; retryAfterMs?: number; overload: boolean }
+  | {
+      kind: 'retry';
+      reason: string;
+      status?: number;
+      retryAfterMs?: number;
+      overload: boolean;
+      responseBody?: string;
+    }
   /** Never worth trying again: another 4xx, or a destination the SSRF guard refuses. */
-  | { kind: 'permanent'; reason: string; status?: number }
+  | { kind: 'permanent'; reason: string; status?: number; responseBody?: string }
   /** 410 Gone: the receiver wants no more; its subscription ends. */
   | { kind: 'gone' };

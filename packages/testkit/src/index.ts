@@ -54,6 +54,13 @@ export {
   type TestDatabase,
   type TestDatabaseOptions,
 } from './test-database.js';
+export {
+  type ReceivedRequest,
+  type ReceiverHandler,
+  startReceiver,
+  type TestReceiver,
+  type TestReceiverOptions,
+} from './test-receiver.js';
 export { TestWebSocket } from './test-web-socket.js';
 export { until } from './until.js';
 export type { NextcloudUser } from './users.js';

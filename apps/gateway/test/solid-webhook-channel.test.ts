@@ -1,0 +1,238 @@
+// WebhookChannel2023 end to end: CSS's integration cases (reference/solid.md §4) adapted, then
+// what CSS does not do: signatures a receiver verifies with `standardwebhooks`, retries,
+// Retry-After, 410, permanent failures, no redirects, and the SSRF guard.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type ReceiverHandler, startReceiver, type TestReceiver, until } from '@gw/testkit';
+import { Parser } from 'n3';
+import { Webhook } from 'standardwebhooks';
+import { basic, davUrl, LEGACY_CONTEXT, NOTIFY, startSolidStack } from './solid-client.js';
+import type { Stack } from './stack.js';
+
+const WEBHOOK = `${NOTIFY}WebhookChannel2023`;
+const users = [{ uid: 'alice', password: 'alice-pw' }];
+const alice = { authorization: basic('alice', 'alice-pw') };
+
+/** Webhook settings a test can wait out: retries after 100, 200, 300 ms. */
+const FAST = {
+  env: { WEBHOOK_ALLOWED_DESTINATIONS: '127.0.0.0/8', WEBHOOK_RETRY_SCHEDULE: '0.1,0.2,0.3' },
+  solid: {
+    webhooks: {
+      retry: { overloadMinimumMs: 300, jitter: 0 },
+      lockDurationMs: 1_000,
+      stalledIntervalMs: 500,
+    },
+  },
+};
+
+/** POSTs a WebhookChannel2023 subscription as CSS's test does (sendTo under its full IRI). */
+async function subscribeWebhook(stack: Stack & { base: string }, body: Record<string, unknown>) {
+  const response = await fetch(`${stack.base}.notifications/WebhookChannel2023/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/ld+json', ...alice },
+    body: JSON.stringify({ '@context': [LEGACY_CONTEXT], type: WEBHOOK, ...body }),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  return { response, json, secret: response.headers.get('webhook-secret') ?? undefined };
+}
+
+/** A receiver answering with the given statuses in turn (200 once they run out). */
+function answering(...statuses: (number | [number, Record<string, string>])[]): ReceiverHandler {
+  return (_request, res) => {
+    const next = statuses.shift() ?? 200;
+    const [status, headers] = Array.isArray(next) ? next : [next, {}];
+    res.writeHead(status, headers).end();
+  };
+}
+
+describe('WebhookChannel2023, the CSS integration cases and delivery', () => {
+  let stack: Stack & { base: string };
+  let receiver: TestReceiver;
+  let handler: ReceiverHandler = answering();
+  /** When each request arrived, by path. */
+  const arrivals = new Map<string, number[]>();
+
+  before(async () => {
+    stack = await startSolidStack({ users, ...FAST });
+    receiver = await startReceiver((request, res, req) => {
+      arrivals.set(request.url, [...(arrivals.get(request.url) ?? []), performance.now()]);
+      handler(request, res, req);
+    });
+  });
+  after(async () => {
+    await receiver.close();
+    await stack.close();
+  });
+
+  /** A channel on a new file, delivering to the receiver under `path`. */
+  const channelOn = async (file: string, extra: Record<string, unknown> = {}) => {
+    const result = await subscribeWebhook(stack, {
+      topic: davUrl(stack, 'alice', file),
+      [`${NOTIFY}sendTo`]: `${receiver.origin}/${file}`,
+      ...extra,
+    });
+    assert.equal(result.response.status, 200, JSON.stringify(result.json));
+    return result;
+  };
+  const requestsTo = (file: string) => receiver.requests.filter((r) => r.url === `/${file}`);
+
+  it('exposes metadata on how to subscribe in the storage description', async () => {
+    const response = await fetch(`${stack.base}.well-known/solid`, {
+      headers: { accept: 'text/turtle' },
+    });
+    const quads = new Parser().parse(await response.text());
+    const webhookServices = quads.filter(
+      (q) => q.predicate.value === `${NOTIFY}channelType` && q.object.value === WEBHOOK,
+    );
+    assert.deepEqual(
+      webhookServices.map((q) => q.subject.value),
+      [`${stack.base}.notifications/WebhookChannel2023/`],
+    );
+  });
+
+  it('supports subscribing: a sender, and the signing secret shown once', async () => {
+    const { json, secret } = await channelOn('subscribed.txt');
+    assert.equal(json.type, WEBHOOK);
+    assert.equal(json.sendTo, `${receiver.origin}/subscribed.txt`);
+    assert.equal(json.sender, `${stack.base}.notifications/WebhookChannel2023/webId`);
+    assert.match(String(secret), /^whsec_[A-Za-z0-9+/]{43}=$/);
+    assert.equal(JSON.stringify(json).includes(String(secret)), false, 'not in the body');
+    const sender = await fetch(String(json.sender), { headers: { accept: 'text/turtle' } });
+    assert.equal(sender.status, 200);
+  });
+
+  it('emits Created events, signed so that standardwebhooks verifies them', async () => {
+    handler = answering();
+    const { secret } = await channelOn('created.txt');
+    await stack.nextcloud.writeFile('alice', 'files/created.txt', 'x');
+    await until(() => requestsTo('created.txt').length === 1, 'the delivery');
+    const [request] = requestsTo('created.txt');
+    assert.equal(request?.headers['content-type'], 'application/ld+json');
+    const verified = new Webhook(String(secret)).verify(request?.body ?? '', {
+      'webhook-id': String(request?.headers['webhook-id']),
+      'webhook-timestamp': String(request?.headers['webhook-timestamp']),
+      'webhook-signature': String(request?.headers['webhook-signature']),
+    }) as Record<string, unknown>;
+    assert.equal(verified.type, 'Create');
+    assert.equal(verified.object, davUrl(stack, 'alice', 'created.txt'));
+    assert.deepEqual(verified['@context'], [
+      'https://www.w3.org/ns/activitystreams',
+      LEGACY_CONTEXT,
+    ]);
+  });
+
+  it('sends a notification if a state value was sent along', async () => {
+    handler = answering();
+    await stack.nextcloud.writeFile('alice', 'files/stated.txt', 'x');
+    await channelOn('stated.txt', { state: 'abc' });
+    await until(() => requestsTo('stated.txt').length === 1, 'the state notification');
+    assert.equal(JSON.parse(requestsTo('stated.txt')[0]?.body ?? '{}').type, 'Update');
+  });
+
+  it('can remove notification channels, and nothing is delivered for them after', async () => {
+    handler = answering();
+    const { json } = await channelOn('removed.txt');
+    const response = await fetch(String(json.id), { method: 'DELETE', headers: alice });
+    assert.equal(response.status, 205);
+    await stack.nextcloud.writeFile('alice', 'files/removed.txt', 'x');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(requestsTo('removed.txt').length, 0);
+  });
+
+  it('retries a receiver that fails twice, with the same webhook-id each time', async () => {
+    handler = answering(500, 503);
+    await channelOn('retried.txt');
+    await stack.nextcloud.writeFile('alice', 'files/retried.txt', 'x');
+    await until(() => requestsTo('retried.txt').length === 3, 'three attempts', 5_000);
+    const ids = new Set(requestsTo('retried.txt').map((r) => r.headers['webhook-id']));
+    assert.equal(ids.size, 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(requestsTo('retried.txt').length, 3, 'delivered: no fourth attempt');
+  });
+
+  it('waits as long as Retry-After asks, within twice the scheduled delay', async () => {
+    handler = answering([503, { 'retry-after': '0.18' }]);
+    await channelOn('retry-after.txt');
+    await stack.nextcloud.writeFile('alice', 'files/retry-after.txt', 'x');
+    await until(() => requestsTo('retry-after.txt').length === 2, 'the retry', 5_000);
+    const [first = 0, second = 0] = arrivals.get('/retry-after.txt') ?? [];
+    // Scheduled 100 ms, asked 180 ms: honoured, as it is within 1× to 2× the schedule.
+    assert.ok(second - first >= 170, `retried after ${Math.round(second - first)} ms`);
+  });
+
+  it('ends the channel when the receiver answers 410 Gone', async () => {
+    handler = answering(410);
+    const { json } = await channelOn('gone.txt');
+    await stack.nextcloud.writeFile('alice', 'files/gone.txt', 'x');
+    await until(() => requestsTo('gone.txt').length === 1, 'the attempt');
+    await until(
+      () => stack.gateway.solid?.index.get(String(json.id).split('/').pop() ?? '') === undefined,
+      'the channel ending',
+    );
+    const response = await fetch(String(json.id), { method: 'DELETE', headers: alice });
+    assert.equal(response.status, 404);
+  });
+
+  it('gives up at once on another 4xx, and never follows a redirect', async () => {
+    handler = (request, res) => {
+      if (request.url === '/permanent.txt') res.writeHead(404).end();
+      else if (request.url === '/redirected.txt') {
+        res.writeHead(302, { location: `${receiver.origin}/elsewhere` }).end();
+      } else res.end();
+    };
+    await channelOn('permanent.txt');
+    await channelOn('redirected.txt');
+    await stack.nextcloud.writeFile('alice', 'files/permanent.txt', 'x');
+    await stack.nextcloud.writeFile('alice', 'files/redirected.txt', 'x');
+    await until(() => requestsTo('redirected.txt').length >= 2, 'a retry of the redirect', 5_000);
+    assert.equal(requestsTo('permanent.txt').length, 1);
+    assert.equal(requestsTo('elsewhere').length, 0, 'the Location was never requested');
+  });
+});
+
+describe('WebhookChannel2023 destinations the SSRF guard refuses', () => {
+  let stack: Stack & { base: string };
+
+  before(async () => {
+    stack = await startSolidStack({
+      users,
+      solid: {
+        webhooks: {
+          lookup: async (host) =>
+            host === 'internal.example'
+              ? [{ address: '10.1.2.3', family: 4 }]
+              : [{ address: '93.184.215.14', family: 4 }],
+        },
+      },
+    });
+  });
+  after(() => stack.close());
+
+  for (const sendTo of [
+    'https://127.0.0.1/hook',
+    'https://[::1]/hook',
+    'https://[::ffff:127.0.0.1]/hook',
+    'https://169.254.169.254/latest/meta-data',
+    'https://10.0.0.1/hook',
+    'https://internal.example/hook',
+    'http://public.example/hook',
+  ]) {
+    it(`refuses ${sendTo} at subscribe time with 422 and a reason`, async () => {
+      const { response, json } = await subscribeWebhook(stack, {
+        topic: davUrl(stack, 'alice', 'x.txt'),
+        [`${NOTIFY}sendTo`]: sendTo,
+      });
+      assert.equal(response.status, 422);
+      assert.equal(json.code, 'GW_SOLID_INVALID_DESTINATION');
+      assert.match(String(json.message), /loopback|link-local|metadata|private|https/);
+    });
+  }
+
+  it('accepts a public https destination', async () => {
+    const { response } = await subscribeWebhook(stack, {
+      topic: davUrl(stack, 'alice', 'x.txt'),
+      [`${NOTIFY}sendTo`]: 'https://public.example/hook',
+    });
+    assert.equal(response.status, 200);
+  });
+});

@@ -1,0 +1,133 @@
+// Webhook deliveries across gateway processes: one event seen by every replica is delivered
+// once, and a delivery cut off by a crash is made after a restart.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '@gw/config';
+import { freePort, startReceiver, type TestReceiver, until } from '@gw/testkit';
+import pino from 'pino';
+import { type Gateway, type GatewayOverrides, startGateway } from '../src/gateway.js';
+import { basic, davUrl, LEGACY_CONTEXT, NOTIFY, startSolidStack } from './solid-client.js';
+import type { Stack } from './stack.js';
+
+const users = [{ uid: 'alice', password: 'alice-pw' }];
+const overrides: GatewayOverrides = {
+  solid: { webhooks: { retry: { jitter: 0 }, lockDurationMs: 1_000, stalledIntervalMs: 500 } },
+};
+const env = { WEBHOOK_ALLOWED_DESTINATIONS: '127.0.0.0/8', WEBHOOK_RETRY_SCHEDULE: '0.1,0.2' };
+
+async function subscribe(stack: Stack & { base: string }, file: string, sendTo: string) {
+  const response = await fetch(`${stack.base}.notifications/WebhookChannel2023/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/ld+json', authorization: basic('alice', 'alice-pw') },
+    body: JSON.stringify({
+      '@context': [LEGACY_CONTEXT],
+      type: `${NOTIFY}WebhookChannel2023`,
+      topic: davUrl(stack, 'alice', file),
+      [`${NOTIFY}sendTo`]: sendTo,
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** The stack's configuration for another process, with or without a webhook worker. */
+async function replicaConfig(stack: Stack, worker: boolean): Promise<Config> {
+  const solid = stack.config.solid as NonNullable<Config['solid']>;
+  return {
+    ...stack.config,
+    port: await freePort(),
+    solid: { ...solid, webhooks: { ...solid.webhooks, worker } },
+  };
+}
+
+describe('webhook deliveries across replicas', () => {
+  let stack: Stack & { base: string };
+  let second: Gateway;
+  let receiver: TestReceiver;
+
+  before(async () => {
+    stack = await startSolidStack({ users, env, ...overrides });
+    second = await startGateway(
+      await replicaConfig(stack, true),
+      pino({ level: 'silent' }),
+      overrides,
+    );
+    receiver = await startReceiver();
+  });
+  after(async () => {
+    await receiver.close();
+    await second.close();
+    await stack.close();
+  });
+
+  it('delivers an event that two replicas saw exactly once', async () => {
+    await subscribe(stack, 'once.txt', `${receiver.origin}/once`);
+    await until(() => second.solid?.index.size === stack.gateway.solid?.index.size, 'the sync');
+    await stack.nextcloud.writeFile('alice', 'files/once.txt', 'x');
+    await until(() => receiver.requests.length === 1, 'the delivery');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(receiver.requests.length, 1);
+  });
+});
+
+describe('a webhook delivery cut off by a crash', () => {
+  let stack: Stack & { base: string };
+  let receiver: TestReceiver;
+  let restarted: Gateway | undefined;
+  const gatewayProcess = fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
+
+  before(async () => {
+    // This gateway only queues; the process killed below is the one delivering.
+    stack = await startSolidStack({
+      users,
+      env: { ...env, WEBHOOK_WORKER_DISABLE: '1' },
+      ...overrides,
+    });
+    let first = true;
+    receiver = await startReceiver((_request, res) => {
+      if (first)
+        first = false; // the crash comes while this attempt hangs
+      else res.end();
+    });
+  });
+  after(async () => {
+    await restarted?.close();
+    await receiver.close();
+    await stack.close();
+  });
+
+  it('is made again after a kill -9, with the same webhook-id', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@gw/source', '--import', 'tsx', gatewayProcess],
+      {
+        env: {
+          PATH: process.env.PATH,
+          GATEWAY_CONFIG: JSON.stringify(await replicaConfig(stack, true)),
+          GATEWAY_OVERRIDES: JSON.stringify(overrides),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (data) => {
+      output += data;
+    });
+    await until(() => output.includes('ready'), 'the worker process', 20_000);
+    await subscribe(stack, 'crash.txt', `${receiver.origin}/crash`);
+    await stack.nextcloud.writeFile('alice', 'files/crash.txt', 'x');
+    await until(() => receiver.requests.length === 1, 'the attempt that hangs', 10_000);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    restarted = await startGateway(
+      await replicaConfig(stack, true),
+      pino({ level: 'silent' }),
+      overrides,
+    );
+    await until(() => receiver.requests.length === 2, 'the delivery after the restart', 10_000);
+    const [cut, made] = receiver.requests;
+    assert.equal(made?.headers['webhook-id'], cut?.headers['webhook-id']);
+  });
+});
