@@ -3,6 +3,7 @@ import { ConfigError, parseCommandLine, redactConfig, usage } from '@gw/config';
 import { startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { onShutdownSignal } from './shutdown.js';
+import { startStandaloneWorker } from './standalone-worker.js';
 import { SystemdNotifier } from './systemd-notify.js';
 import { runTestClient } from './test-client.js';
 import { versionLine } from './version.js';
@@ -14,7 +15,23 @@ async function main(argv: string[]): Promise<number> {
     return runDemo();
   }
   if (subcommand === 'test-client') return testClient(rest);
+  if (subcommand === 'worker') return worker(rest);
   return serve(argv);
+}
+
+/** `notify-gateway worker [OPTIONS] [CONFIG_FILE]`: webhook deliveries only. */
+async function worker(argv: string[]): Promise<number> {
+  const command = parseCommandLine(argv, process.env);
+  if (command.kind !== 'run') return serve(argv);
+  const logger = createLogger(command.config.logLevel, command.config.noAnsi);
+  const systemd = new SystemdNotifier({ logger });
+  const running = await startStandaloneWorker(command.config, logger);
+  logger.info(`${versionLine} delivering webhooks`);
+  await systemd.ready('delivering webhooks');
+  await onShutdownSignal(logger);
+  await systemd.stopping();
+  await running.close();
+  return 0;
 }
 
 async function serve(argv: string[]): Promise<number> {

@@ -131,3 +131,49 @@ describe('a webhook delivery cut off by a crash', () => {
     assert.equal(made?.headers['webhook-id'], cut?.headers['webhook-id']);
   });
 });
+
+describe('notify-gateway worker, delivering apart from the gateways', () => {
+  let stack: Stack & { base: string };
+  let receiver: TestReceiver;
+  let worker: ReturnType<typeof spawn> | undefined;
+  const cliPath = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+  before(async () => {
+    stack = await startSolidStack({ users, env: { ...env, WEBHOOK_WORKER_DISABLE: '1' } });
+    receiver = await startReceiver((request, res) => {
+      res.writeHead(request.url === '/gone' ? 410 : 200).end();
+    });
+  });
+  after(async () => {
+    worker?.kill('SIGTERM');
+    if (worker && worker.exitCode === null) await once(worker, 'exit');
+    await receiver.close();
+    await stack.close();
+  });
+
+  it('delivers what the gateways queue, and ends a channel whose receiver is gone', async () => {
+    worker = spawn(
+      process.execPath,
+      ['--conditions=@gw/source', '--import', 'tsx', cliPath, 'worker'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          NEXTCLOUD_URL: stack.config.nextcloudUrl,
+          DATABASE_URL: stack.config.databaseUrl,
+          REDIS_URL: stack.redis.url,
+          LOG: 'off',
+          ...env,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    await subscribe(stack, 'worked.txt', `${receiver.origin}/worked`);
+    await subscribe(stack, 'gone.txt', `${receiver.origin}/gone`);
+    await stack.nextcloud.writeFile('alice', 'files/worked.txt', 'x');
+    await stack.nextcloud.writeFile('alice', 'files/gone.txt', 'x');
+    await until(() => receiver.requests.some((r) => r.url === '/worked'), 'the delivery', 20_000);
+    await until(() => stack.gateway.solid?.index.size === 1, 'the gone channel to end', 10_000);
+    const { rows } = await stack.database.pool.query('SELECT send_to FROM notify_gateway_channels');
+    assert.deepEqual(rows, [{ send_to: `${receiver.origin}/worked` }]);
+  });
+});

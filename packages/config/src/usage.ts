@@ -26,6 +26,8 @@ function optionLines(option: OptionSpec): string[] {
 /** The --help text: every flag and environment variable with its default. */
 export const usage = [
   'Usage: notify-gateway [OPTIONS] [CONFIG_FILE]',
+  '       notify-gateway worker [OPTIONS] [CONFIG_FILE]   (webhook deliveries only)',
+  '       notify-gateway demo | test-client <url> <user> <password>',
   '',
   "Pushes Nextcloud's notify_* events to clients; a drop-in replacement for notify_push.",
   'Each setting comes from its flag, else its environment variable (a .env file in the',
