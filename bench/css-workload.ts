@@ -1,12 +1,11 @@
 // The bench:solid workload run against Community Solid Server (css-server.ts): subscriptions per
 // second, fan-out of one change to many WebSocketChannel2023 sockets, and webhook latency. The
 // gateway side gets the same numbers of channels, runs and events. Every result is plain numbers.
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { inPool, openSockets, paced, sleep, waitFor, withTimeout } from './async-pool.js';
 import type { CssServer } from './css-server.js';
 import { percentile } from './percentile.js';
+import { parseNotification, startReceiver } from './webhook-receiver.js';
 
 const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
 // CSS's local context: under it only full type IRIs resolve (reference/solid.md §1.1).
@@ -152,9 +151,9 @@ export async function cssWebhookLatency(
   const container = await putContainer(css, `bench/webhook-${Date.now()}/`);
   const published = new Map<string, number>();
   const latencies = new Map<string, number>();
-  const receiver = await startReceiver((object, arrived) => {
-    const start = published.get(object);
-    if (start !== undefined) latencies.set(object, arrived - start);
+  const receiver = await startReceiver(({ object }, arrived) => {
+    const start = object === undefined ? undefined : published.get(object);
+    if (object !== undefined && start !== undefined) latencies.set(object, arrived - start);
   });
   try {
     const channel = await postChannel(css, 'WebhookChannel2023', {
@@ -191,47 +190,6 @@ export async function cssWebhookLatency(
   } finally {
     await receiver.close();
   }
-}
-
-/** A node:http receiver on loopback that reports the `object` of every notification POSTed. */
-async function startReceiver(onNotification: (object: string, arrived: number) => void) {
-  const server = createServer((request, response) => {
-    const arrived = performance.now();
-    readBody(request)
-      .then((body) => {
-        response.end();
-        const object = parseNotification(body)?.object;
-        if (object) onNotification(object, arrived);
-      })
-      // An aborted POST is CSS's loss, not the bench's; it shows in `received`.
-      .catch(() => response.destroy());
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** The fields matched on; undefined for anything that is not a JSON notification. */
-function parseNotification(text: string): { type?: string; object?: string } | undefined {
-  try {
-    return JSON.parse(text) as { type?: string; object?: string };
-  } catch {
-    return undefined;
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of request) body += chunk;
-  return body;
 }
 
 function postChannel(css: Pick<CssServer, 'baseUrl'>, type: string, fields: object) {

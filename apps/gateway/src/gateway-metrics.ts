@@ -1,8 +1,10 @@
 import type { LegacyStats } from '@gw/delivery-legacy';
+import type { WebhookQueueCounts } from '@gw/delivery-webhook';
 import type { RedisIngestState, RedisIngestStats } from '@gw/ingest';
 import type { StorageMappingStats } from '@gw/nextcloud';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { upstreamMetrics, upstreamMetricsText } from './upstream-metrics.js';
+import type { WebhookStats } from './webhook-delivery.js';
 
 /** Where the gateway's own counters live; read when Prometheus scrapes. */
 export interface GatewayMetricSources {
@@ -11,6 +13,8 @@ export interface GatewayMetricSources {
   legacy: { readonly stats: LegacyStats };
   /** Solid Notifications, when on. */
   solid?: { readonly stats: { channels: number; sockets: number; notificationsSent: number } };
+  /** Webhook delivery, when Solid is on: this process's worker, and the shared queue. */
+  webhooks?: { readonly stats: WebhookStats; counts(): Promise<WebhookQueueCounts> };
 }
 
 const MESSAGE_TYPES = ['file', 'activity', 'notification', 'custom'] as const;
@@ -24,6 +28,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly #sources: GatewayMetricSources;
   readonly #handshake: Histogram<'outcome'>;
+  readonly #webhookDelivery: Histogram;
 
   constructor(sources: GatewayMetricSources) {
     this.#sources = sources;
@@ -90,6 +95,13 @@ export class GatewayMetrics {
       },
     });
     if (sources.solid) solidMetrics(registers, sources.solid);
+    if (sources.webhooks) webhookMetrics(registers, sources.webhooks);
+    this.#webhookDelivery = new Histogram({
+      name: 'gw_webhook_delivery_seconds',
+      help: 'From the event to the webhook receiver accepting it, retries included',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300, 3_600, 36_000],
+      registers,
+    });
     new Counter({
       name: 'gw_ws_messages_sent_total',
       help: 'Messages sent to notify_push clients after debouncing, by type',
@@ -125,6 +137,10 @@ export class GatewayMetrics {
     };
   }
 
+  observeWebhookDelivery(latencyMs: number): void {
+    this.#webhookDelivery.observe(latencyMs / 1000);
+  }
+
   /** Times one credential check of the handshake, labelled by how it ended. */
   async timeHandshake<T>(check: Promise<T>): Promise<T> {
     const end = this.#handshake.startTimer();
@@ -153,6 +169,42 @@ function solidMetrics(registers: Registry[], solid: NonNullable<GatewayMetricSou
     'gw_solid_notifications_sent_total',
     'Solid notifications written to receiver sockets of this replica',
     () => solid.stats.notificationsSent,
+  );
+}
+
+function webhookMetrics(
+  registers: Registry[],
+  webhooks: NonNullable<GatewayMetricSources['webhooks']>,
+) {
+  new Gauge({
+    name: 'gw_webhook_jobs',
+    help: 'Webhook deliveries in the queue (all replicas), by state',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      const counts = await webhooks.counts().catch(() => undefined);
+      if (counts === undefined) return;
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+    },
+  });
+  new Counter({
+    name: 'gw_webhook_attempts_total',
+    help: "Webhook attempts by this process's worker, by outcome",
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      this.reset();
+      const { delivered, retried, failed } = webhooks.stats;
+      this.inc({ outcome: 'delivered' }, delivered);
+      this.inc({ outcome: 'retried' }, retried);
+      this.inc({ outcome: 'failed' }, failed);
+    },
+  });
+  counter(
+    registers,
+    'gw_webhook_channels_ended_total',
+    'Webhook channels ended by this worker: 410 Gone, or a destination failing too long',
+    () => webhooks.stats.ended,
   );
 }
 

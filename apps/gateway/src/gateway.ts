@@ -8,6 +8,7 @@ import { NextcloudClient, openNextcloudDatabase, StorageMapping } from '@gw/next
 import { Normalizer, USER_FACING_CHANNELS } from '@gw/normalizer';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { adminDashboard } from './admin-dashboard.js';
 import { ControlChannels } from './control-channels.js';
 import { createEventRouter, type EventRouter } from './event-router.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -115,6 +116,7 @@ export async function startGateway(
           logger: logger.child({ component: 'solid' }),
           unixSocket: 'socketPath' in target,
           tuning: overrides.solid,
+          onWebhookDelivered: (ms) => metrics.observeWebhookDelivery(ms),
         });
   const router = createEventRouter(
     new Normalizer({ mapping }),
@@ -130,7 +132,16 @@ export async function startGateway(
     onSubscribed: () => solid?.resubscribed(),
     logger: logger.child({ component: 'ingest' }),
   });
-  const metrics = new GatewayMetrics({ ingest, mapping, legacy, solid: solid?.solid });
+  const metrics = new GatewayMetrics({
+    ingest,
+    mapping,
+    legacy,
+    solid: solid?.solid,
+    webhooks:
+      solid === undefined
+        ? undefined
+        : { stats: solid.webhookStats, counts: () => solid.webhookQueue.counts() },
+  });
   let metricsServer: MetricsServer | undefined;
   let shuttingDown = false;
 
@@ -172,6 +183,13 @@ export async function startGateway(
     if (solid !== undefined) {
       await app.register(storageDescriptionLink, { publicUrl: solid.routes.publicUrl });
       await app.register(solidRoutes, solid.routes);
+      if (config.adminPassword !== undefined) {
+        await app.register(adminDashboard, {
+          queue: solid.webhookQueue.bullQueue,
+          password: config.adminPassword,
+          publicUrl: solid.routes.publicUrl,
+        });
+      }
     }
     await app.register(healthRoutes, {
       ingest,

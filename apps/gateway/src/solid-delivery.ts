@@ -46,6 +46,8 @@ export interface SolidDeliveryOptions {
   unixSocket: boolean;
   /** Timings the tests shrink; production uses the defaults. */
   tuning?: SolidTuning;
+  /** For the webhook latency metric. */
+  onWebhookDelivered?: (latencyMs: number) => void;
 }
 
 /** The expiry sweep, the receivers' pings and the webhook timers, too slow for a test. */
@@ -84,6 +86,7 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     logger: logger.child({ component: 'webhooks' }),
     sender: `${config.publicUrl}.notifications/WebhookChannel2023/webId`,
     tuning: options.tuning?.webhooks,
+    onDelivered: options.onWebhookDelivered,
   });
   let worker: WebhookWorker | undefined;
   const solid: SolidNotifications = new SolidNotifications({
@@ -146,6 +149,7 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     sinks,
     store,
     webhookQueue: webhooks.queue,
+    webhookStats: webhooks.stats,
     start: async () => {
       // The watermark first: files created from now on must read as created. With the database
       // down, the first update after it is back takes it instead.

@@ -36,6 +36,19 @@ export interface WebhookDeliveryOptions {
   sender: string;
   /** Timings the tests shrink; production uses the defaults. */
   tuning?: WebhookTuning;
+  /** Told of each delivery and how long after the event it arrived, for the latency metric. */
+  onDelivered?: (latencyMs: number) => void;
+}
+
+/** What the worker of this process did, for the metrics. */
+export interface WebhookStats {
+  delivered: number;
+  /** Attempts that failed and will be tried again. */
+  retried: number;
+  /** Attempts that failed for good (a 4xx, a refused destination, retries used up). */
+  failed: number;
+  /** Channels ended: 410 Gone, or a destination failing for the whole disable period. */
+  ended: number;
 }
 
 /** The worker's timers and the overload penalty, which run too slow for a test. */
@@ -62,6 +75,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
     tuning?.lookup ?? ((host) => dnsLookup(host, { all: true, verbatim: true }));
   const retry = { delaysMs: config.retryScheduleMs, ...tuning?.retry };
   const queue = new WebhookQueue({ redis: options.redis, logger, retry });
+  const stats: WebhookStats = { delivered: 0, retried: 0, failed: 0, ended: 0 };
 
   const solidOptions: WebhookOptions = {
     sender: options.sender,
@@ -93,6 +107,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
         isActive: (id) => channels.isActive(id),
         onGone: async (id) => {
           logger.info({ channelId: id }, 'webhook receiver answered 410 Gone, ending its channel');
+          stats.ended++;
           await channels.end(id);
         },
         onDisabled: async (url) => {
@@ -100,13 +115,22 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
             { origin: new URL(url).origin },
             'webhook destination kept failing, ending its channels',
           );
+          stats.ended++;
           await channels.endDestination(url);
+        },
+        onAttempt: (message, outcome, attempt) => {
+          if (outcome.kind === 'delivered') {
+            stats.delivered++;
+            options.onDelivered?.(Date.now() - message.createdAt);
+          } else if (outcome.kind === 'retry' && attempt <= config.retryScheduleMs.length) {
+            stats.retried++;
+          } else stats.failed++;
         },
       },
     });
   };
 
-  return { queue, solidOptions, startWorker };
+  return { queue, stats, solidOptions, startWorker };
 }
 
 /**

@@ -236,3 +236,74 @@ describe('WebhookChannel2023 destinations the SSRF guard refuses', () => {
     assert.equal(response.status, 200);
   });
 });
+
+describe('what operators see of webhook delivery', () => {
+  let stack: Stack & { base: string };
+  let receiver: TestReceiver;
+  const password = 'correct horse battery staple';
+
+  before(async () => {
+    stack = await startSolidStack({
+      users,
+      ...FAST,
+      env: { ...FAST.env, ADMIN_PASSWORD: password },
+      config: { metricsPort: 0 },
+    });
+    receiver = await startReceiver();
+  });
+  after(async () => {
+    await receiver.close();
+    await stack.close();
+  });
+
+  it('serves the queue dashboard only to the admin', async () => {
+    const anonymous = await fetch(`${stack.base}admin/queues`);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Basic /);
+    const wrong = await fetch(`${stack.base}admin/queues`, {
+      headers: { authorization: basic('admin', 'not it') },
+    });
+    assert.equal(wrong.status, 401);
+    const admin = { authorization: basic('admin', password) };
+    const page = await fetch(`${stack.base}admin/queues`, { headers: admin });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    const api = await fetch(`${stack.base}admin/queues/api/queues`, { headers: admin });
+    assert.match(await api.text(), /webhooks/);
+  });
+
+  it('counts deliveries, their latency and the queue in the metrics', async () => {
+    const { response } = await subscribeWebhook(stack, {
+      topic: davUrl(stack, 'alice', 'metered.txt'),
+      [`${NOTIFY}sendTo`]: `${receiver.origin}/metered`,
+    });
+    assert.equal(response.status, 200);
+    await stack.nextcloud.writeFile('alice', 'files/metered.txt', 'x');
+    await until(() => receiver.requests.length === 1, 'the delivery');
+    const body = await (await fetch(`${stack.gateway.metricsAddress}/metrics`)).text();
+    for (const expected of [
+      'gw_webhook_attempts_total{outcome="delivered"} 1',
+      'gw_webhook_delivery_seconds_count 1',
+      '# TYPE gw_webhook_jobs gauge',
+      '# TYPE gw_webhook_channels_ended_total counter',
+    ]) {
+      assert.ok(body.includes(expected), `missing ${expected}`);
+    }
+  });
+});
+
+describe('the queue dashboard without an admin password', () => {
+  let stack: Stack & { base: string };
+
+  before(async () => {
+    stack = await startSolidStack({ users });
+  });
+  after(() => stack.close());
+
+  it('is not there at all', async () => {
+    const response = await fetch(`${stack.base}admin/queues`, {
+      headers: { authorization: basic('admin', 'anything at all') },
+    });
+    assert.equal(response.status, 404);
+  });
+});

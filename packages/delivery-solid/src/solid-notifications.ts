@@ -337,13 +337,11 @@ export class SolidNotifications {
       body: frame.toString('utf8'),
       createdAt: notification.published,
     };
-    webhooks.enqueue(delivery).then(
-      (queued) => {
-        if (queued) this.#notificationsSent++;
-      },
-      (err: unknown) =>
+    webhooks
+      .enqueue(delivery)
+      .catch((err: unknown) =>
         this.#logger.warn({ err, channelId: channel.id }, 'could not queue a webhook delivery'),
-    );
+      );
   }
 
   #drop(id: string, reason: 'deleted' | 'expired'): void {

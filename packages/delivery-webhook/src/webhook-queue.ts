@@ -81,6 +81,11 @@ export class WebhookQueue {
    * with a fresh token and reads back which name the job got: the same token means this call
    * created it. That holds when replicas race, where checking for the id beforehand would not.
    */
+  /** The BullMQ queue itself, for the operators' dashboard (bull-board). */
+  get bullQueue(): Queue<WebhookMessage> {
+    return this.#queue;
+  }
+
   async enqueue(message: WebhookMessage): Promise<boolean> {
     assertJobId(message.id);
     const claim = randomUUID();
