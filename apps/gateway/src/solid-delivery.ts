@@ -12,6 +12,7 @@ import {
   SolidOidcVerifier,
   type SolidRoutesOptions,
   SYNC_CHANNEL,
+  WebhookSender,
   WebIdRule,
 } from '@gw/delivery-solid';
 import type { RedisTarget, WebhookWorker } from '@gw/delivery-webhook';
@@ -80,11 +81,12 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     interested: (users: readonly string[]): boolean => solid.interested(users),
   });
   const resolver = new ResourceResolver({ files: database, mounts, urls, memory: tracker.memory });
+  const sender = new WebhookSender({ publicUrl: config.publicUrl, store });
   const webhooks = createWebhookDelivery({
     config: config.webhooks,
     redis: options.redisTarget,
     logger: logger.child({ component: 'webhooks' }),
-    sender: `${config.publicUrl}.notifications/WebhookChannel2023/webId`,
+    sender,
     tuning: options.tuning?.webhooks,
     onDelivered: options.onWebhookDelivered,
   });
@@ -165,6 +167,7 @@ export function createSolidDelivery(options: SolidDeliveryOptions) {
     routes: {
       solid,
       authenticator,
+      sender,
       publicUrl: config.publicUrl,
       forwardedFor: (request: FastifyRequest) =>
         forwardedForChain(

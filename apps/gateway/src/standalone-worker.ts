@@ -5,6 +5,7 @@ import {
   type StoredChannel,
   SYNC_CHANNEL,
   type SyncMessage,
+  WebhookSender,
 } from '@gw/delivery-solid';
 import type { Logger } from 'pino';
 import { RedisCommands } from './redis-commands.js';
@@ -33,7 +34,7 @@ export async function startStandaloneWorker(config: Config, logger: Logger) {
     config: config.solid.webhooks,
     redis: redis.commands,
     logger,
-    sender: `${config.solid.publicUrl}.notifications/WebhookChannel2023/webId`,
+    sender: new WebhookSender({ publicUrl: config.solid.publicUrl, store }),
   });
   const worker = delivery.startWorker(storeChannels(store, commands));
   return {

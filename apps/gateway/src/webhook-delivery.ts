@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { WebhookConfig } from '@gw/config';
-import type { WebhookDelivery, WebhookOptions } from '@gw/delivery-solid';
+import type { WebhookDelivery, WebhookOptions, WebhookSender } from '@gw/delivery-solid';
 import {
   AddressPolicy,
   attemptDelivery,
@@ -32,8 +32,8 @@ export interface WebhookDeliveryOptions {
   config: WebhookConfig;
   redis: RedisTarget;
   logger: Logger;
-  /** Who sends: the `sender` of subscription responses. */
-  sender: string;
+  /** Who sends: the `sender` of subscription responses, and its credentials for each attempt. */
+  sender: Pick<WebhookSender, 'webId' | 'headersFor'>;
   /** Timings the tests shrink; production uses the defaults. */
   tuning?: WebhookTuning;
   /** Told of each delivery and how long after the event it arrived, for the latency metric. */
@@ -78,7 +78,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
   const stats: WebhookStats = { delivered: 0, retried: 0, failed: 0, ended: 0 };
 
   const solidOptions: WebhookOptions = {
-    sender: options.sender,
+    sender: options.sender.webId,
     newSecret: generateWebhookSecret,
     refusal: (sendTo) => destinationRefusal(sendTo, policy, lookup),
     enqueue: (delivery: WebhookDelivery) => queue.enqueue(delivery),
@@ -95,13 +95,19 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
       stalledIntervalMs: tuning?.stalledIntervalMs,
       circuitBreakerCooldownMs: tuning?.circuitBreakerCooldownMs,
       attempt: async (message, signal) => {
-        const secret = await channels.secretOf(message.subscriptionId);
-        return attemptDelivery(secret === undefined ? message : { ...message, secret }, {
-          dispatcher,
-          signal,
-          timeoutMs: config.timeoutMs,
-          userAgent: `notify-gateway/${GATEWAY_VERSION}`,
-        });
+        const [secret, headers] = await Promise.all([
+          channels.secretOf(message.subscriptionId),
+          options.sender.headersFor(message.url),
+        ]);
+        return attemptDelivery(
+          { ...message, headers, ...(secret === undefined ? {} : { secret }) },
+          {
+            dispatcher,
+            signal,
+            timeoutMs: config.timeoutMs,
+            userAgent: `notify-gateway/${GATEWAY_VERSION}`,
+          },
+        );
       },
       hooks: {
         isActive: (id) => channels.isActive(id),

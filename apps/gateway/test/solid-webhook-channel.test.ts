@@ -4,6 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ReceiverHandler, startReceiver, type TestReceiver, until } from '@gw/testkit';
+import {
+  calculateJwkThumbprint,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+  jwtVerify,
+} from 'jose';
 import { Parser } from 'n3';
 import { Webhook } from 'standardwebhooks';
 import { basic, davUrl, LEGACY_CONTEXT, NOTIFY, startSolidStack } from './solid-client.js';
@@ -119,6 +127,38 @@ describe('WebhookChannel2023, the CSS integration cases and delivery', () => {
       'https://www.w3.org/ns/activitystreams',
       LEGACY_CONTEXT,
     ]);
+  });
+
+  it('identifies itself the Solid way: a DPoP-bound token for its WebID, as CSS receivers verify', async () => {
+    handler = answering();
+    const { json } = await channelOn('identified.txt');
+    await stack.nextcloud.writeFile('alice', 'files/identified.txt', 'x');
+    await until(() => requestsTo('identified.txt').length === 1, 'the delivery');
+    const [request] = requestsTo('identified.txt');
+    const [scheme, token = ''] = String(request?.headers.authorization).split(' ');
+    assert.equal(scheme, 'DPoP');
+    // As CSS's test: the issuer's metadata, its jwks_uri, the token and the proof against them.
+    const webId = await (
+      await fetch(String(json.sender), { headers: { accept: 'text/turtle' } })
+    ).text();
+    const issuer = /solid:oidcIssuer <([^>]+)>/.exec(webId)?.[1];
+    const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+    };
+    assert.equal(metadata.issuer, issuer, 'one issuer string in the WebID and the metadata');
+    const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri));
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: metadata.issuer,
+      audience: 'solid',
+    });
+    assert.equal(payload.webid, json.sender);
+    const proof = String(request?.headers.dpop);
+    const proofKey = decodeProtectedHeader(proof).jwk as JWK;
+    const { payload: claims } = await jwtVerify(proof, await importJWK(proofKey, 'ES256'));
+    assert.equal(claims.htu, `${receiver.origin}/identified.txt`);
+    assert.equal(claims.htm, 'POST');
+    assert.deepEqual(payload.cnf, { jkt: await calculateJwkThumbprint(proofKey) });
   });
 
   it('sends a notification if a state value was sent along', async () => {

@@ -39,6 +39,11 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ${TABLE}_end_at ON ${TABLE} (end_at);`,
   `ALTER TABLE ${TABLE} ADD COLUMN webhook_secret TEXT;
    CREATE INDEX ${TABLE}_send_to ON ${TABLE} (send_to) WHERE send_to IS NOT NULL;`,
+  `CREATE TABLE notify_gateway_keys (
+     name TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     created_at BIGINT NOT NULL
+   );`,
 ];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across replicas. */
@@ -185,6 +190,23 @@ export class ChannelStore {
   /** The `state` feature has been answered: it is not checked again (reference/solid.md §3.5). */
   async clearState(id: string): Promise<void> {
     await this.#pool.query(`UPDATE ${TABLE} SET state = NULL WHERE id = $1`, [id]);
+  }
+
+  /**
+   * A value every replica must share, such as the webhook sender's signing key: the stored one,
+   * or `create()`'s if there is none yet. Replicas racing to create it all end up with the one
+   * that was stored first.
+   */
+  async shared(name: string, create: () => string): Promise<string> {
+    await this.#pool.query(
+      'INSERT INTO notify_gateway_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
+      [name, create(), Date.now()],
+    );
+    const { rows } = await this.#pool.query<{ value: string }>(
+      'SELECT value FROM notify_gateway_keys WHERE name = $1',
+      [name],
+    );
+    return rows[0]?.value as string;
   }
 
   /** Deletes every channel that POSTs to `sendTo`; resolves to their ids. */

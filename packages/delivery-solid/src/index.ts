@@ -21,4 +21,5 @@ export {
   storageDescriptionLink,
 } from './storage-description-link.js';
 export type { StoredChannel } from './stored-channel.js';
+export { WebhookSender, type WebhookSenderOptions } from './webhook-sender.js';
 export { defaultWebIdTemplates, WebIdRule } from './webid-rule.js';

@@ -20,7 +20,9 @@ import { SolidError } from './solid-error.js';
 import type { SolidNotifications } from './solid-notifications.js';
 import { parseSubscriptionRequest } from './subscription-request.js';
 import { SubscriptionRequestError } from './subscription-request-error.js';
+import { turtleIri } from './turtle-syntax.js';
 import { JSON_LD, type RdfMediaType, TURTLE } from './vocabulary.js';
+import type { WebhookSender } from './webhook-sender.js';
 
 export interface SolidRoutesOptions {
   solid: SolidNotifications;
@@ -36,6 +38,8 @@ export interface SolidRoutesOptions {
   prefixes?: readonly string[];
   /** Largest subscription body. @defaultValue 16 KiB */
   bodyLimit?: number;
+  /** The webhook sender's identity, served when WebhookChannel2023 is offered. */
+  sender?: WebhookSender;
 }
 
 const FEATURES: readonly ChannelFeature[] = ['accept', 'endAt', 'rate', 'startAt', 'state'];
@@ -65,7 +69,7 @@ export const solidRoutes: FastifyPluginAsync<SolidRoutesOptions> = async (app, o
     storageDescriptionRoute(routes);
     for (const type of options.solid.channelTypes) serviceRoutes(routes, type);
     socketRoute(routes);
-    if (options.solid.channelTypes.includes('WebhookChannel2023')) senderRoute(routes);
+    if (options.sender !== undefined) senderRoutes(routes, options.sender);
     app.options(`${prefix}/.well-known/solid`, async (_request, reply) =>
       preflight(reply, 'GET, HEAD, OPTIONS'),
     );
@@ -165,23 +169,25 @@ function serviceRoutes(routes: Routes, type: ChannelType): void {
 }
 
 /**
- * The webhook sender's identity document, at the `sender` URL of WebhookChannel2023 responses
- * (CSS's shape, reference/solid.md §2.2), so a receiver can look up who is calling.
+ * The webhook sender's identity (reference/solid.md §2.2, as CSS): its WebID document at the
+ * `sender` URL, naming the issuer, and the issuer's OIDC metadata and keys under the public URL,
+ * which a receiver follows to verify the DPoP-bound token each delivery carries.
  */
-function senderRoute({ app, prefix }: Routes): void {
+function senderRoutes({ app, prefix }: Routes, sender: WebhookSender): void {
   app.get(`${prefix}/.notifications/WebhookChannel2023/webId`, async (request, reply) => {
     const mediaType = acceptable(request);
     const body =
       rdfType(mediaType) === TURTLE
-        ? '@prefix foaf: <http://xmlns.com/foaf/0.1/>.\n\n<> a foaf:Agent;\n  foaf:name "notify-gateway".\n'
+        ? `@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n\n<> solid:oidcIssuer ${turtleIri(sender.issuer)}.\n`
         : JSON.stringify({
-            '@context': { foaf: 'http://xmlns.com/foaf/0.1/' },
-            '@id': '',
-            '@type': 'foaf:Agent',
-            'foaf:name': 'notify-gateway',
+            '@context': { solid: 'http://www.w3.org/ns/solid/terms#' },
+            '@id': sender.webId,
+            'solid:oidcIssuer': { '@id': sender.issuer },
           });
     return sendRdf(reply, body, mediaType);
   });
+  app.get(`${prefix}/.well-known/openid-configuration`, async () => sender.openIdConfiguration());
+  app.get(`${prefix}/.oidc/jwks`, async () => sender.jwks());
 }
 
 /** Where WebSocketChannel2023 receivers connect: the capability URL of their channel. */

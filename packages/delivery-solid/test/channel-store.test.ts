@@ -50,7 +50,7 @@ describe('ChannelStore', () => {
     const { rows } = await db.pool.query(
       'SELECT version FROM notify_gateway_migrations ORDER BY version',
     );
-    assert.deepEqual(rows, [{ version: 1 }, { version: 2 }]);
+    assert.deepEqual(rows, [{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('keeps every field of a channel', async () => {

@@ -104,6 +104,7 @@ function targetUrl(text: string): URL | string {
 
 function requestHeaders(message: WebhookMessage, userAgent: string, now: number) {
   const headers: Record<string, string> = {
+    ...message.headers,
     'content-type': message.contentType,
     'user-agent': userAgent,
   };

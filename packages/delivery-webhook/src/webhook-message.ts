@@ -19,6 +19,11 @@ export interface WebhookMessage {
   body: string;
   /** The subscription's Standard Webhooks secret (`whsec_…`); unsigned when absent. */
   secret?: string;
+  /**
+   * More headers for this attempt, e.g. the sender's credentials. Like the secret, set by the
+   * caller for each attempt rather than queued. @defaultValue none
+   */
+  headers?: Readonly<Record<string, string>>;
   /** When the event behind it was received, epoch milliseconds (for the latency metric). */
   createdAt: number;
 }
