@@ -347,3 +347,41 @@ describe('the queue dashboard without an admin password', () => {
     assert.equal(response.status, 404);
   });
 });
+
+describe('a webhook destination that keeps failing', () => {
+  let stack: Stack & { base: string };
+  let receiver: TestReceiver;
+
+  before(async () => {
+    stack = await startSolidStack({
+      users,
+      ...FAST,
+      env: { ...FAST.env, WEBHOOK_DISABLE_AFTER: '1' },
+    });
+    receiver = await startReceiver((_request, res) => res.writeHead(500).end());
+  });
+  after(async () => {
+    await receiver.close();
+    await stack.close();
+  });
+
+  it('has its channels ended once it failed for the whole disable period', async () => {
+    const { json } = await subscribeWebhook(stack, {
+      topic: davUrl(stack, 'alice', 'failing.txt'),
+      [`${NOTIFY}sendTo`]: `${receiver.origin}/failing`,
+    });
+    const id = String(json.id).split('/').pop() ?? '';
+    await stack.nextcloud.writeFile('alice', 'files/failing.txt', 'one');
+    await until(() => receiver.requests.length >= 1, 'a failed attempt');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    assert.ok(stack.gateway.solid?.index.get(id), 'still there before failing past the period');
+    await stack.nextcloud.writeFile('alice', 'files/failing.txt', 'two');
+    await until(
+      () => stack.gateway.solid?.index.get(id) === undefined,
+      'the channel ending',
+      5_000,
+    );
+    const response = await fetch(String(json.id), { method: 'DELETE', headers: alice });
+    assert.equal(response.status, 404);
+  });
+});
