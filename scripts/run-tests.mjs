@@ -36,6 +36,8 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=1',
+    // A test that hangs fails by name after two minutes instead of stalling the whole run.
+    '--test-timeout=120000',
     '--test-reporter=spec',
     ...files,
   ],

@@ -169,8 +169,15 @@ describe('Redis over TLS', () => {
       await sleep(1_000); // several more connection attempts, which must not log again
       assert.equal(await readyz(stack), 503);
       assert.equal((await fetch(`${stack.gateway.url}/livez`)).status, 200);
-      // The subscriber, the key link and the start-up self-test each name the cause once.
-      assert.deepEqual(components().sort(), ['ingest', 'redis', 'self-test']);
+      // The subscriber, the key link, the start-up self-test and the webhook queue's and
+      // worker's links each name the cause once.
+      assert.deepEqual(components().sort(), [
+        'ingest',
+        'redis',
+        'self-test',
+        'webhooks',
+        'webhooks',
+      ]);
       for (const line of problems(lines)) {
         assert.match(line, /self-signed certificate in certificate chain$/);
       }

@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
 
 /** The seed nodes of a Redis Cluster and the ioredis options every node shares. */
 export interface RedisClusterTarget {
@@ -40,16 +41,39 @@ export function queueKeys(location: QueueLocation): { name: string; prefix: stri
 /**
  * A new ioredis client for the target. The queue and the worker make their own, so each can
  * set what BullMQ needs of it (`overrides`), and close it themselves: BullMQ leaves clients it
- * was given open.
+ * was given open. ioredis retries a lost link by itself and reports every failed attempt; the
+ * client logs one line per outage, naming `link`, and one when it is back.
  */
-export function connectRedis(target: RedisTarget, overrides: RedisOptions): Redis | Cluster {
-  if ('seeds' in target) {
-    return new Cluster(target.seeds, {
-      redisOptions: { ...target.nodeOptions, ...overrides },
-      ...(overrides.enableOfflineQueue === undefined
-        ? {}
-        : { enableOfflineQueue: overrides.enableOfflineQueue }),
-    });
-  }
-  return new Redis({ ...target, ...overrides });
+export function connectRedis(
+  target: RedisTarget,
+  overrides: RedisOptions,
+  outages: { logger: Logger; link: string },
+): Redis | Cluster {
+  const client =
+    'seeds' in target
+      ? new Cluster(target.seeds, {
+          redisOptions: { ...target.nodeOptions, ...overrides },
+          ...(overrides.enableOfflineQueue === undefined
+            ? {}
+            : { enableOfflineQueue: overrides.enableOfflineQueue }),
+        })
+      : new Redis({ ...target, ...overrides });
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (!down) outages.logger.warn({ reason: err.message }, `${outages.link} lost its Redis link`);
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) outages.logger.info(`${outages.link} has its Redis link back`);
+    down = false;
+  });
+  return client;
+}
+
+/**
+ * Whether an error BullMQ reports is worth a line: its client's link errors are logged once
+ * per outage by connectRedis, and BullMQ re-emits each of them.
+ */
+export function isCommandError(client: Redis | Cluster): boolean {
+  return client.status === 'ready';
 }

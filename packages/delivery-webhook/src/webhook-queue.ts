@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { positive } from './option-checks.js';
-import { connectRedis, type QueueLocation, queueKeys } from './queue-connection.js';
+import { connectRedis, isCommandError, type QueueLocation, queueKeys } from './queue-connection.js';
 import { RetrySchedule, type RetryScheduleOptions } from './retry-schedule.js';
 import type { WebhookMessage } from './webhook-message.js';
 
@@ -55,7 +55,12 @@ export class WebhookQueue {
     const { name, prefix } = queueKeys(options);
     const keepCompletedMs = positive('keepCompletedMs', options.keepCompletedMs, 3_600_000);
     const keepFailedMs = positive('keepFailedMs', options.keepFailedMs, 604_800_000);
-    this.#client = connectRedis(options.redis, { enableOfflineQueue: false });
+    const logger = options.logger;
+    this.#client = connectRedis(
+      options.redis,
+      { enableOfflineQueue: false },
+      { logger, link: 'the webhook queue' },
+    );
     this.#queue = new Queue<WebhookMessage>(name, {
       connection: this.#client,
       prefix,
@@ -69,8 +74,14 @@ export class WebhookQueue {
         stackTraceLimit: 0,
       },
     });
-    const logger = options.logger;
-    this.#queue.on('error', (err) => logger.warn({ err }, 'webhook queue Redis error'));
+    this.#queue.on('error', (err) => {
+      if (isCommandError(this.#client)) logger.warn({ err }, 'webhook queue Redis error');
+    });
+  }
+
+  /** The BullMQ queue itself, for the operators' dashboard (bull-board). */
+  get bullQueue(): Queue<WebhookMessage> {
+    return this.#queue;
   }
 
   /**
@@ -81,11 +92,6 @@ export class WebhookQueue {
    * with a fresh token and reads back which name the job got: the same token means this call
    * created it. That holds when replicas race, where checking for the id beforehand would not.
    */
-  /** The BullMQ queue itself, for the operators' dashboard (bull-board). */
-  get bullQueue(): Queue<WebhookMessage> {
-    return this.#queue;
-  }
-
   async enqueue(message: WebhookMessage): Promise<boolean> {
     assertJobId(message.id);
     const claim = randomUUID();

@@ -538,6 +538,30 @@ describe('WebhookWorker', () => {
       assert.equal(done.attemptsMade, 1);
       assert.equal(r.count(message.id), 1);
     });
+
+    it('closes at once while Redis is unreachable, having logged the lost link once', async () => {
+      const { logger, lines } = captureLogs();
+      // Nothing listens on port 1: every connection attempt is refused.
+      const nowhere = { host: '127.0.0.1', port: 1 };
+      const queue = new WebhookQueue({ redis: nowhere, prefix: testPrefix(), logger });
+      const worker = new WebhookWorker({
+        redis: nowhere,
+        prefix: testPrefix(),
+        logger,
+        hooks: recordingHooks().hooks,
+        attempt: async () => DELIVERED,
+      });
+      await sleep(1_500); // several reconnection attempts
+      const closing = Date.now();
+      await Promise.all([worker.close(5_000), queue.close()]);
+      const took = Date.now() - closing;
+      assert.ok(took < 1_000, `close took ${took} ms`);
+      assert.deepEqual(
+        lines.map((line) => line.msg),
+        ['the webhook queue lost its Redis link', 'the webhook worker lost its Redis link'],
+      );
+      assert.match(String(lines[0]?.reason), /ECONNREFUSED/);
+    });
   });
 
   describe('with the HTTP attempt', () => {
