@@ -23,6 +23,7 @@ import { percentile } from './percentile.js';
 const gatewayCli = fileURLToPath(new URL('../apps/gateway/dist/cli.js', import.meta.url));
 const USER = { uid: 'bench', password: 'bench-password' };
 const AUTHORIZATION = `Basic ${Buffer.from(`${USER.uid}:${USER.password}`).toString('base64')}`;
+export const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
 
 export interface GatewaySolid {
   /** The gateway's base URL (and PUBLIC_URL), with a trailing slash. */
@@ -33,22 +34,26 @@ export interface GatewaySolid {
   /** Stops the gateway process and starts it again (channels are reloaded from PostgreSQL). */
   restart(): Promise<void>;
   database: TestDatabase;
+  redisUrl: string;
   stop(): Promise<void>;
 }
 
 export interface BenchFile {
   topic: string;
   /**
-   * Writes a new etag, `bench-<n>` with n counting up (from 1), then publishes the storage
-   * update as Nextcloud does once its write is committed. `beforePublish` gets the time just
-   * before the publish, where the gateway's part begins; so does the returned promise.
+   * Writes a new etag, `bench-<n>` with n counting up (from 1, over all files of the gateway),
+   * then publishes the storage update as Nextcloud does once its write is committed.
+   * `beforePublish` gets the time just before the publish, where the gateway's part begins (so
+   * does the returned promise), and n.
    */
-  change(beforePublish?: (at: number) => void): Promise<number>;
+  change(beforePublish?: (at: number, n: number) => void): Promise<number>;
 }
 
 export interface GatewaySolidOptions {
   /** Write a V8 CPU profile of the gateway process into this folder. @defaultValue none */
   profileDir?: string;
+  /** Settings added to the gateway's environment, e.g. WEBHOOK_ALLOWED_DESTINATIONS. */
+  env?: Record<string, string>;
 }
 
 export async function startGatewaySolid(options: GatewaySolidOptions = {}): Promise<GatewaySolid> {
@@ -71,11 +76,13 @@ export async function startGatewaySolid(options: GatewaySolidOptions = {}): Prom
     PUBLIC_URL: baseUrl,
     LOG: 'warn',
     SOLID_CHANNEL_QUOTA: '1000000',
+    ...options.env,
   };
   const nodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   let child = await startGatewayProcess(env, baseUrl, nodeArgs);
   let etag = 0;
   return {
+    redisUrl: redis.url,
     baseUrl,
     database,
     rssBytes: () => rssBytes(child.pid),
@@ -96,7 +103,7 @@ export async function startGatewaySolid(options: GatewaySolidOptions = {}): Prom
             fileId,
           ]);
           const publishedAt = performance.now();
-          beforePublish?.(publishedAt);
+          beforePublish?.(publishedAt, n);
           await publisher.publish('notify_storage_update', payload);
           return publishedAt;
         },
@@ -116,27 +123,39 @@ export async function startGatewaySolid(options: GatewaySolidOptions = {}): Prom
   };
 }
 
+/**
+ * POSTs one subscription of the bench user, as CSS's clients do: the legacy context, the full
+ * type IRI, and `fields` (the topic; full IRIs for anything else). Resolves to the channel.
+ */
+export async function subscribe(
+  gateway: Pick<GatewaySolid, 'baseUrl'>,
+  type: 'WebSocketChannel2023' | 'WebhookChannel2023',
+  fields: Record<string, string>,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${gateway.baseUrl}.notifications/${type}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/ld+json', authorization: AUTHORIZATION },
+    body: JSON.stringify({
+      '@context': ['https://www.w3.org/ns/solid/notification/v1'],
+      type: `${NOTIFY}${type}`,
+      ...fields,
+    }),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`subscribe: ${response.status} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 /** POSTs `count` WebSocketChannel2023 subscriptions, `concurrency` at a time; receiveFrom each. */
-export async function subscribeMany(
+export function subscribeMany(
   gateway: Pick<GatewaySolid, 'baseUrl'>,
   topic: string,
   count: number,
   concurrency: number,
 ): Promise<string[]> {
-  const body = JSON.stringify({
-    '@context': ['https://www.w3.org/ns/solid/notification/v1'],
-    type: 'http://www.w3.org/ns/solid/notifications#WebSocketChannel2023',
-    topic,
-  });
   return inPool(count, concurrency, async () => {
-    const response = await fetch(`${gateway.baseUrl}.notifications/WebSocketChannel2023/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/ld+json', authorization: AUTHORIZATION },
-      body,
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`subscribe: ${response.status} ${text}`);
-    return (JSON.parse(text) as { receiveFrom: string }).receiveFrom;
+    const channel = await subscribe(gateway, 'WebSocketChannel2023', { topic });
+    return channel.receiveFrom as string;
   });
 }
 
@@ -176,10 +195,45 @@ export async function gatewayFanout(
 }
 
 /**
- * One channel; `events` changes at `rate` per second. Each change's latency runs from just before
- * its publish to the first notification carrying its state or a later one: changes of one file
- * that reach the gateway together are announced once, with the newest state, as they should be.
+ * Per change, the time from just before its publish to the first notification carrying its
+ * state or a newer one: changes of one file that reach the gateway together are announced once,
+ * with the newest state, as they should be.
  */
+export class StateLatencies {
+  /** In milliseconds, one per change announced so far. */
+  readonly values: number[] = [];
+  /** Changes published and not announced yet: n → when. */
+  readonly #pending = new Map<number, number>();
+
+  /** For `BenchFile.change`: change n is about to be published. */
+  readonly published = (at: number, n: number): void => {
+    this.#pending.set(n, at);
+  };
+
+  /** A notification arrived; `text` is the frame, or its `state`, with `bench-<n>` in quotes. */
+  arrived(text: string | undefined, at: number): void {
+    const state = Number(/"bench-(\d+)\\?"/.exec(text ?? '')?.[1]);
+    for (const [n, publishedAt] of this.#pending) {
+      if (n > state) continue;
+      this.values.push(at - publishedAt);
+      this.#pending.delete(n);
+    }
+  }
+
+  /** Resolves to the latencies once `count` changes are announced; rejects after `timeoutMs`. */
+  async all(count: number, timeoutMs = 10_000): Promise<number[]> {
+    await withTimeout(
+      (async () => {
+        while (this.values.length < count) await sleep(5);
+      })(),
+      timeoutMs,
+      () => `${count - this.values.length} of ${count} changes never announced`,
+    );
+    return this.values;
+  }
+}
+
+/** One channel; `events` changes at `rate` per second, each timed as {@link StateLatencies}. */
 export async function gatewayEventLatency(
   gateway: GatewaySolid,
   file: BenchFile,
@@ -188,28 +242,11 @@ export async function gatewayEventLatency(
   const [receiveFrom] = await subscribeMany(gateway, file.topic, 1, 1);
   const [socket] = await openSockets([receiveFrom as string], 1);
   if (socket === undefined) throw new Error('no socket');
-  const started = new Map<number, number>();
-  const latencies: number[] = [];
-  socket.on('message', (data) => {
-    const now = performance.now();
-    const state = /"bench-(\d+)\\?"/.exec(data.toString())?.[1];
-    for (const [n, at] of started) {
-      if (n > Number(state)) continue;
-      latencies.push(now - at);
-      started.delete(n);
-    }
-  });
+  const latencies = new StateLatencies();
+  socket.on('message', (data) => latencies.arrived(data.toString(), performance.now()));
   try {
-    // A fresh file: its changes are numbered from 1.
-    await paced(events, rate, (i) => file.change((at) => started.set(i + 1, at)));
-    await withTimeout(
-      (async () => {
-        while (latencies.length < events) await sleep(5);
-      })(),
-      10_000,
-      () => `${events - latencies.length} of ${events} changes never announced`,
-    );
-    return latencies;
+    await paced(events, rate, () => file.change(latencies.published));
+    return await latencies.all(events);
   } finally {
     socket.terminate();
   }

@@ -6,3 +6,8 @@ export function percentile(values: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] ?? Number.NaN;
 }
+
+/** The median, as every benchmark reports its runs. */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}

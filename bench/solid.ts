@@ -22,7 +22,7 @@ import {
   startGatewaySolid,
   summary,
 } from './gateway-solid.js';
-import { percentile } from './percentile.js';
+import { median, percentile } from './percentile.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -172,10 +172,6 @@ function row(name: string, gateway: number, css: number | undefined, target: str
   const ratio = css === undefined ? '' : `  (gateway/CSS ${(gateway / css).toFixed(2)}×)`;
   const cssText = css === undefined ? '' : `  CSS ${css.toFixed(1)}`;
   console.log(`  ${name.padEnd(38)} gateway ${gateway.toFixed(1)}${cssText}${ratio}  ${target}`);
-}
-
-function median(values: readonly number[]): number {
-  return percentile(values, 50);
 }
 
 await main();

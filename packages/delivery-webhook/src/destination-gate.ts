@@ -1,8 +1,19 @@
 import type { AttemptOutcome } from './webhook-message.js';
 
 export interface DestinationGateOptions {
-  /** Attempts in flight per destination. */
+  /**
+   * Attempts in flight per destination, until it has shown that it answers fast, and whenever
+   * it does not: failing, slow, or with an attempt in flight for longer than `fastAttemptMs`.
+   */
   perDestinationConcurrency: number;
+  /**
+   * Attempts in flight for a destination that answers fast. A single receiver taking a burst
+   * needs several: with the worker busy, each attempt also waits for this process's turn.
+   * @defaultValue 4 × perDestinationConcurrency
+   */
+  fastDestinationConcurrency?: number;
+  /** The longest average attempt that counts as fast. @defaultValue 250 */
+  fastAttemptMs?: number;
   /** Consecutive retryable failures of a destination that open its circuit. */
   circuitBreakerFailures: number;
   /**
@@ -10,6 +21,11 @@ export interface DestinationGateOptions {
    * it; also the longest a job is held back for a busy destination.
    */
   circuitBreakerCooldownMs: number;
+  /**
+   * How long `acquire` may keep a job waiting in this process for a busy destination that
+   * answers fast, instead of holding it back through Redis. @defaultValue 100
+   */
+  maxQueueWaitMs?: number;
   /** A uniform random number in [0, 1). @defaultValue Math.random */
   random?: () => number;
 }
@@ -45,6 +61,13 @@ interface Destination {
   probing: boolean;
   /** The earliest time the next job held back as `busy` may return. */
   nextRelease: number;
+  /** Jobs waiting in this process for a slot, first come first served. */
+  queue: Waiter[];
+}
+
+interface Waiter {
+  /** Gives the job the slot that just freed (or a hold, when the circuit opened meanwhile). */
+  wake(now: number): void;
 }
 
 /** The shortest hold: a held job must not spin between the worker and Redis. */
@@ -66,15 +89,21 @@ const OPEN_SPREAD = 0.2;
  */
 export class DestinationGate {
   readonly #cap: number;
+  readonly #fastCap: number;
+  readonly #fastMs: number;
   readonly #failuresToOpen: number;
   readonly #cooldownMs: number;
+  readonly #maxQueueWaitMs: number;
   readonly #random: () => number;
   readonly #destinations = new Map<string, Destination>();
 
   constructor(options: DestinationGateOptions) {
     this.#cap = options.perDestinationConcurrency;
+    this.#fastCap = Math.max(this.#cap, options.fastDestinationConcurrency ?? 4 * this.#cap);
+    this.#fastMs = options.fastAttemptMs ?? 250;
     this.#failuresToOpen = options.circuitBreakerFailures;
     this.#cooldownMs = options.circuitBreakerCooldownMs;
+    this.#maxQueueWaitMs = options.maxQueueWaitMs ?? 100;
     this.#random = options.random ?? Math.random;
   }
 
@@ -83,9 +112,66 @@ export class DestinationGate {
     return this.#destinations.size;
   }
 
+  /**
+   * {@link admit}, except that a job for a busy destination whose slots free up fast waits here
+   * for one, up to `maxQueueWaitMs`: a round trip through Redis's delayed set costs more than
+   * such a wait, and a burst to one fast receiver would otherwise keep bouncing. A destination
+   * that slows down stops being queued for, and its waiters fall back to a hold when their time
+   * is up, so it ties up at most a few worker slots for that long.
+   */
+  acquire(destination: string, now: () => number = Date.now): Promise<Pass | Hold> | Pass | Hold {
+    const state = this.#destinations.get(destination);
+    if (state === undefined || !this.#mayQueue(state, now())) return this.admit(destination, now());
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        wake: (at) => {
+          clearTimeout(timer);
+          resolve(this.admit(destination, at));
+        },
+      };
+      const timer = setTimeout(() => {
+        state.queue.splice(state.queue.indexOf(waiter), 1);
+        resolve(this.admit(destination, now()));
+      }, this.#maxQueueWaitMs);
+      state.queue.push(waiter);
+    });
+  }
+
+  /**
+   * Busy, closed, known to answer (a new destination that hangs must not fill the queue), and
+   * the expected wait for a slot, behind those queued already, is short.
+   */
+  #mayQueue(state: Destination, now: number): boolean {
+    if (
+      state.starts.length < this.#capOf(state, now) ||
+      state.openUntil > 0 ||
+      state.latencyMs === 0
+    ) {
+      return false;
+    }
+    const expectedWaitMs = (state.queue.length + 1) * this.#slotMs(state, now);
+    return expectedWaitMs <= this.#maxQueueWaitMs;
+  }
+
+  /** How often a slot of the destination frees up, judging by its attempts. */
+  #slotMs(state: Destination, now: number): number {
+    const oldestAgeMs = now - (state.starts[0] ?? now);
+    return Math.max(state.latencyMs, oldestAgeMs) / this.#capOf(state, now);
+  }
+
+  /** The attempts the destination may have in flight now. */
+  #capOf(state: Destination, now: number): number {
+    const fast =
+      state.latencyMs > 0 &&
+      state.latencyMs <= this.#fastMs &&
+      state.failures === 0 &&
+      now - (state.starts[0] ?? now) <= this.#fastMs;
+    return fast ? this.#fastCap : this.#cap;
+  }
+
   admit(destination: string, now: number): Pass | Hold {
     const state = this.#destinations.get(destination) ?? this.#track(destination);
-    if (state.starts.length >= this.#cap) return this.#holdBusy(state, now);
+    if (state.starts.length >= this.#capOf(state, now)) return this.#holdBusy(state, now);
     let probe = false;
     if (state.openUntil > 0) {
       if (now < state.openUntil || state.probing) return this.#holdOpen(state, now);
@@ -111,6 +197,7 @@ export class DestinationGate {
       openUntil: 0,
       probing: false,
       nextRelease: 0,
+      queue: [],
     };
     this.#destinations.set(destination, state);
     return state;
@@ -132,8 +219,10 @@ export class DestinationGate {
         state.latencyMs === 0 ? ms : state.latencyMs + LATENCY_WEIGHT * (ms - state.latencyMs);
       change = result === 'retry' ? this.#failed(state, attempt.probe, now) : this.#answered(state);
     }
+    const waiter = state.queue.shift();
+    if (waiter !== undefined) waiter.wake(now);
     const idle = state.starts.length === 0 && state.failures === 0 && state.nextRelease <= now;
-    if (idle) this.#destinations.delete(destination);
+    if (idle && state.queue.length === 0) this.#destinations.delete(destination);
     return change;
   }
 
@@ -153,8 +242,7 @@ export class DestinationGate {
   }
 
   #holdBusy(state: Destination, now: number): Hold {
-    const oldestAgeMs = now - (state.starts[0] ?? now);
-    const slotMs = Math.max(state.latencyMs, oldestAgeMs) / this.#cap;
+    const slotMs = this.#slotMs(state, now);
     const due = Math.max(now + MIN_HOLD_MS, state.nextRelease);
     state.nextRelease = due + slotMs;
     return { admitted: false, reason: 'busy', delayMs: Math.min(due - now, this.#cooldownMs) };

@@ -27,16 +27,28 @@ redis.call('DEL', KEYS[1])
 return 1
 `;
 
+/** How often a URL that keeps succeeding has its clock deleted, at most. */
+const CLEAR_INTERVAL_MS = 1_000;
+/** URLs remembered as recently cleared before the memory starts over. */
+const MAX_REMEMBERED = 10_000;
+
 /**
  * When each destination (a URL) started failing without a success since: Svix's mechanism for
  * disabling an endpoint (reference/ecosystem.md §3.2). The first failure's time is kept in Redis,
  * shared by the replicas, with a time to live of twice the period, so failures spread thinner
  * than that are forgiven; any success deletes it.
+ *
+ * A busy destination succeeds hundreds of times a second, and one delete a second says the
+ * same: successes within a second of this clock's last delete, with no failure seen here since,
+ * skip it. A failure another replica recorded in that second is cleared by the next success a
+ * second later, far inside a period of days.
  */
 export class FailureClock {
   readonly #redis: Redis | Cluster;
   readonly #keyPrefix: string;
   readonly #periodMs: number;
+  /** URL → when this clock last deleted its key. */
+  readonly #cleared = new Map<string, number>();
 
   constructor(options: FailureClockOptions) {
     this.#redis = options.redis;
@@ -46,6 +58,7 @@ export class FailureClock {
 
   /** Records a failure; `true` (for one caller) when the destination is now to be disabled. */
   async failed(url: string, now: number): Promise<boolean> {
+    this.#cleared.delete(url);
     const expired = await this.#redis.eval(
       FAILED_SCRIPT,
       1,
@@ -57,7 +70,11 @@ export class FailureClock {
     return expired === 1;
   }
 
-  async succeeded(url: string): Promise<void> {
+  async succeeded(url: string, now = Date.now()): Promise<void> {
+    const last = this.#cleared.get(url);
+    if (last !== undefined && now - last < CLEAR_INTERVAL_MS) return;
+    if (this.#cleared.size >= MAX_REMEMBERED) this.#cleared.clear();
+    this.#cleared.set(url, now);
     await this.#redis.del(this.#key(url));
   }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -5,7 +6,7 @@ import { PermanentDeliveryError, RetryableDeliveryError } from './delivery-error
 import { type CircuitChange, DestinationGate } from './destination-gate.js';
 import { FailureClock } from './failure-clock.js';
 import { positive, positiveInteger } from './option-checks.js';
-import { connectRedis, type QueueLocation, queueKeys } from './queue-connection.js';
+import { connectRedis, isCommandError, type QueueLocation, queueKeys } from './queue-connection.js';
 import { RetrySchedule, type RetryScheduleOptions } from './retry-schedule.js';
 import type { AttemptOutcome, WebhookMessage } from './webhook-message.js';
 
@@ -87,6 +88,9 @@ export interface WebhookWorkerOptions extends QueueLocation {
   maxStalledCount?: number;
 }
 
+/** How long close waits, after aborting the attempts still running, for BullMQ to let go. */
+const CLOSE_GRACE_MS = 1_000;
+
 /** What a completed job returns; BullMQ keeps it with the job. */
 export type DeliveryResult =
   | { delivered: true; status: number }
@@ -148,7 +152,11 @@ export class WebhookWorker {
       circuitBreakerCooldownMs: this.#cooldownMs,
     });
     // BullMQ's blocking commands must wait out a Redis outage, not fail after some retries.
-    this.#client = connectRedis(options.redis, { maxRetriesPerRequest: null });
+    this.#client = connectRedis(
+      options.redis,
+      { maxRetriesPerRequest: null },
+      { logger: this.#logger, link: 'the webhook worker' },
+    );
     this.#clock = new FailureClock({
       redis: this.#client,
       keyPrefix: `${prefix}:${name}:`,
@@ -172,13 +180,16 @@ export class WebhookWorker {
     this.#worker.on('stalled', (jobId) =>
       this.#logger.warn({ jobId }, 'webhook job stalled (its worker stopped); attempting it again'),
     );
-    this.#worker.on('error', (err) => this.#logger.warn({ err }, 'webhook worker Redis error'));
+    this.#worker.on('error', (err) => {
+      if (isCommandError(this.#client)) this.#logger.warn({ err }, 'webhook worker Redis error');
+    });
   }
 
   /**
    * Stops taking jobs and waits up to `timeoutMs` for the attempts in flight. Attempts still
    * running then are aborted and their jobs left active: their locks expire and any replica's
-   * stalled check retries them, without counting an attempt.
+   * stalled check retries them, without counting an attempt. Returns within about
+   * `timeoutMs` + 1 s whatever Redis does.
    * @param timeoutMs - @defaultValue 10_000
    */
   close(timeoutMs = 10_000): Promise<void> {
@@ -187,7 +198,9 @@ export class WebhookWorker {
   }
 
   async #close(timeoutMs: number): Promise<void> {
-    const closed = this.#worker.close();
+    // BullMQ's graceful close waits for its connection to be ready, forever when Redis is
+    // unreachable; without Redis no job's outcome can be recorded, so there is nothing to wait for.
+    const closed = this.#worker.close(this.#client.status !== 'ready');
     const deadline = setTimeout(() => {
       this.#logger.warn(
         { running: this.#running, timeoutMs },
@@ -196,7 +209,8 @@ export class WebhookWorker {
       this.#shutdown.abort();
     }, timeoutMs);
     try {
-      await closed;
+      // Redis may also go away during the close: the aborted attempts are then never recorded.
+      await Promise.race([closed, sleep(timeoutMs + CLOSE_GRACE_MS, undefined, { ref: false })]);
     } finally {
       clearTimeout(deadline);
       this.#client.disconnect();
@@ -219,7 +233,7 @@ export class WebhookWorker {
       return { delivered: false, reason: 'subscription inactive' };
     }
     const destination = originOf(message.url);
-    const pass = this.#gate.admit(destination, Date.now());
+    const pass = await this.#gate.acquire(destination);
     if (!pass.admitted) return this.#holdBack(job, token, pass.delayMs, pass.reason);
     const startedAt = Date.now();
     const outcome = await this.#attempt(job);

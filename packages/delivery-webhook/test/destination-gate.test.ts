@@ -55,6 +55,18 @@ describe('DestinationGate', () => {
     assert.deepEqual(delays, [100, 4_100, 5_000]);
   });
 
+  it('lets a destination that answers fast have four times the attempts in flight, until one hangs', () => {
+    const g = gate();
+    const first = admitted(g.admit(A, 0));
+    admitted(g.admit(A, 0));
+    first.settle('delivered', 20);
+    // Answers in 20 ms: 8 in flight (one still running from before).
+    for (let i = 0; i < 7; i++) admitted(g.admit(A, 20));
+    assert.equal(held(g.admit(A, 20)).reason, 'busy');
+    // The oldest attempt has run for over 250 ms: back to 2 for new ones.
+    assert.equal(held(g.admit(A, 300)).reason, 'busy');
+  });
+
   it('opens the circuit after N consecutive retryable failures, for the cooldown', () => {
     const g = gate({ perDestinationConcurrency: 10 });
     assert.equal(admitted(g.admit(A, 0)).settle('retry', 1), undefined);
@@ -110,6 +122,46 @@ describe('DestinationGate', () => {
     assert.equal(g.size, 1);
     admitted(g.admit(A, 6)).settle('delivered', 7);
     assert.equal(g.size, 0);
+  });
+
+  describe('acquire', () => {
+    /** A destination with both slots taken, whose attempts have taken `latencyMs` so far. */
+    const busy = (latencyMs: number) => {
+      const g = gate({ maxQueueWaitMs: 50, fastDestinationConcurrency: 2 });
+      const first = admitted(g.admit(A, 0));
+      const second = admitted(g.admit(A, 0));
+      first.settle('delivered', latencyMs);
+      return { g, slots: [second, admitted(g.admit(A, latencyMs))] };
+    };
+
+    it('hands the next free slot of a fast destination to the job waiting in the process', async () => {
+      const { g, slots } = busy(2);
+      const waiting = g.acquire(A, () => 2);
+      assert.ok(waiting instanceof Promise, 'queued, not held');
+      slots[0]?.settle('delivered', 3);
+      admitted(await waiting);
+      // The slot went to the waiter: the destination is full again.
+      assert.equal(held(g.admit(A, 3)).reason, 'busy');
+    });
+
+    it('falls back to a hold when no slot frees within the wait', async () => {
+      const { g } = busy(2);
+      const started = Date.now();
+      assert.equal(held(await g.acquire(A, () => 2)).reason, 'busy');
+      assert.ok(Date.now() - started >= 45, 'waited about maxQueueWaitMs');
+    });
+
+    it('holds at once for a slow destination, or one that has never answered', () => {
+      assert.equal(held(busy(200).g.acquire(A, () => 200) as Hold).reason, 'busy');
+      const fresh = gate();
+      admitted(fresh.admit(B, 0));
+      admitted(fresh.admit(B, 0));
+      assert.equal(held(fresh.acquire(B, () => 1) as Hold).reason, 'busy');
+    });
+
+    it('admits at once while a slot is free', () => {
+      admitted(gate().acquire(A) as Pass);
+    });
   });
 
   it('refuses to settle an attempt twice', () => {

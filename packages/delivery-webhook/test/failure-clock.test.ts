@@ -44,6 +44,17 @@ describe('FailureClock', () => {
     assert.equal(await c.failed(URL_A, 9 * DAY + 1), true);
   });
 
+  it('deletes the clock of a URL that keeps succeeding at most once a second', async () => {
+    const keyPrefix = `${testPrefix()}:webhooks:`;
+    const [here, elsewhere] = [clock(keyPrefix), clock(keyPrefix)];
+    await here.succeeded(URL_A, 1_000);
+    await elsewhere.failed(URL_A, 1_100);
+    await here.succeeded(URL_A, 1_500);
+    assert.equal((await client.keys(`${keyPrefix}failing:*`)).length, 1, 'kept within the second');
+    await here.succeeded(URL_A, 2_000);
+    assert.equal((await client.keys(`${keyPrefix}failing:*`)).length, 0, 'deleted after it');
+  });
+
   it('keeps each URL apart', async () => {
     const c = clock();
     await c.failed(URL_A, 0);
