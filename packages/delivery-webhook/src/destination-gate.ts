@@ -155,8 +155,7 @@ export class DestinationGate {
 
   /** How often a slot of the destination frees up, judging by its attempts. */
   #slotMs(state: Destination, now: number): number {
-    const oldestAgeMs = now - (state.starts[0] ?? now);
-    return Math.max(state.latencyMs, oldestAgeMs) / this.#capOf(state, now);
+    return Math.max(state.latencyMs, oldestAgeMs(state, now)) / this.#capOf(state, now);
   }
 
   /** The attempts the destination may have in flight now. */
@@ -165,7 +164,7 @@ export class DestinationGate {
       state.latencyMs > 0 &&
       state.latencyMs <= this.#fastMs &&
       state.failures === 0 &&
-      now - (state.starts[0] ?? now) <= this.#fastMs;
+      oldestAgeMs(state, now) <= this.#fastMs;
     return fast ? this.#fastCap : this.#cap;
   }
 
@@ -253,4 +252,9 @@ export class DestinationGate {
     const delayMs = Math.max(MIN_HOLD_MS, state.openUntil - now + spread);
     return { admitted: false, reason: 'circuit-open', delayMs };
   }
+}
+
+/** How long the destination's oldest attempt in flight has run; 0 with none. */
+function oldestAgeMs(state: Destination, now: number): number {
+  return now - (state.starts[0] ?? now);
 }
