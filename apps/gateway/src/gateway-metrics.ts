@@ -187,24 +187,20 @@ function webhookMetrics(
       for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
-  new Counter({
-    name: 'gw_webhook_attempts_total',
-    help: "Webhook attempts by this process's worker, by outcome",
-    labelNames: ['outcome'],
+  const { stats } = webhooks;
+  labelledCounter(
     registers,
-    collect() {
-      this.reset();
-      const { delivered, retried, failed } = webhooks.stats;
-      this.inc({ outcome: 'delivered' }, delivered);
-      this.inc({ outcome: 'retried' }, retried);
-      this.inc({ outcome: 'failed' }, failed);
-    },
-  });
-  counter(
+    'gw_webhook_attempts_total',
+    "Webhook attempts by this process's worker, by outcome",
+    'outcome',
+    () => ({ delivered: stats.delivered, retried: stats.retried, failed: stats.failed }),
+  );
+  labelledCounter(
     registers,
     'gw_webhook_channels_ended_total',
-    'Webhook channels ended by this worker: 410 Gone, or a destination failing too long',
-    () => webhooks.stats.ended,
+    "Webhook channels ended by this process's worker: 410 Gone, or a destination failing for the whole disable period",
+    'reason',
+    () => ({ gone: stats.gone, disabled: stats.disabled }),
   );
 }
 
@@ -217,6 +213,26 @@ function counter(registers: Registry[], name: string, help: string, read: () => 
     collect() {
       this.reset();
       this.inc(read());
+    },
+  });
+}
+
+/** A counter per value of `label`, each mirroring a monotonic number kept elsewhere. */
+function labelledCounter(
+  registers: Registry[],
+  name: string,
+  help: string,
+  label: string,
+  read: () => Record<string, number>,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers,
+    collect() {
+      this.reset();
+      for (const [value, count] of Object.entries(read())) this.inc({ [label]: value }, count);
     },
   });
 }

@@ -69,7 +69,9 @@ function storeChannels(store: ChannelStore, commands: RedisCommands): WebhookCha
       if (await store.delete(id)) await removed(id);
     },
     endDestination: async (url) => {
-      for (const id of await store.deleteBySendTo(url)) await removed(id);
+      const ids = await store.deleteBySendTo(url);
+      for (const id of ids) await removed(id);
+      return ids.length;
     },
   };
 }

@@ -24,8 +24,8 @@ export interface WebhookChannels {
   secretOf(id: string): string | undefined | Promise<string | undefined>;
   /** The receiver answered 410 Gone. */
   end(id: string): Promise<unknown>;
-  /** The destination failed for the whole disable period. */
-  endDestination(url: string): Promise<unknown>;
+  /** The destination failed for the whole disable period; resolves to the channels ended. */
+  endDestination(url: string): Promise<number>;
 }
 
 export interface WebhookDeliveryOptions {
@@ -47,8 +47,10 @@ export interface WebhookStats {
   retried: number;
   /** Attempts that failed for good (a 4xx, a refused destination, retries used up). */
   failed: number;
-  /** Channels ended: 410 Gone, or a destination failing for the whole disable period. */
-  ended: number;
+  /** Channels ended because their receiver answered 410 Gone. */
+  gone: number;
+  /** Channels ended because their destination failed for the whole disable period. */
+  disabled: number;
 }
 
 /** The worker's timers and the overload penalty, which run too slow for a test. */
@@ -75,7 +77,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
     tuning?.lookup ?? ((host) => dnsLookup(host, { all: true, verbatim: true }));
   const retry = { delaysMs: config.retryScheduleMs, ...tuning?.retry };
   const queue = new WebhookQueue({ redis: options.redis, logger, retry });
-  const stats: WebhookStats = { delivered: 0, retried: 0, failed: 0, ended: 0 };
+  const stats: WebhookStats = { delivered: 0, retried: 0, failed: 0, gone: 0, disabled: 0 };
 
   const solidOptions: WebhookOptions = {
     sender: options.sender.webId,
@@ -113,7 +115,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
         isActive: (id) => channels.isActive(id),
         onGone: async (id) => {
           logger.info({ channelId: id }, 'webhook receiver answered 410 Gone, ending its channel');
-          stats.ended++;
+          stats.gone++;
           await channels.end(id);
         },
         onDisabled: async (url) => {
@@ -121,8 +123,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
             { origin: new URL(url).origin },
             'webhook destination kept failing, ending its channels',
           );
-          stats.ended++;
-          await channels.endDestination(url);
+          stats.disabled += await channels.endDestination(url);
         },
         onAttempt: (message, outcome, attempt) => {
           if (outcome.kind === 'delivered') {

@@ -44,6 +44,11 @@ async function subscribeWebhook(stack: Stack & { base: string }, body: Record<st
   return { response, json, secret: response.headers.get('webhook-secret') ?? undefined };
 }
 
+/** The gateway's `/metrics` page (the stack must have been started with a metrics port). */
+async function metrics(stack: Stack): Promise<string> {
+  return (await fetch(`${stack.gateway.metricsAddress}/metrics`)).text();
+}
+
 /** A receiver answering with the given statuses in turn (200 once they run out). */
 function answering(...statuses: (number | [number, Record<string, string>])[]): ReceiverHandler {
   return (_request, res) => {
@@ -61,7 +66,7 @@ describe('WebhookChannel2023, the CSS integration cases and delivery', () => {
   const arrivals = new Map<string, number[]>();
 
   before(async () => {
-    stack = await startSolidStack({ users, ...FAST });
+    stack = await startSolidStack({ users, ...FAST, config: { metricsPort: 0 } });
     receiver = await startReceiver((request, res, req) => {
       arrivals.set(request.url, [...(arrivals.get(request.url) ?? []), performance.now()]);
       handler(request, res, req);
@@ -205,7 +210,7 @@ describe('WebhookChannel2023, the CSS integration cases and delivery', () => {
     assert.ok(second - first >= 170, `retried after ${Math.round(second - first)} ms`);
   });
 
-  it('ends the channel when the receiver answers 410 Gone', async () => {
+  it('ends the channel when the receiver answers 410 Gone, and counts it as gone', async () => {
     handler = answering(410);
     const { json } = await channelOn('gone.txt');
     await stack.nextcloud.writeFile('alice', 'files/gone.txt', 'x');
@@ -216,6 +221,7 @@ describe('WebhookChannel2023, the CSS integration cases and delivery', () => {
     );
     const response = await fetch(String(json.id), { method: 'DELETE', headers: alice });
     assert.equal(response.status, 404);
+    assert.match(await metrics(stack), /^gw_webhook_channels_ended_total\{reason="gone"\} 1$/m);
   });
 
   it('gives up at once on another 4xx, and never follows a redirect', async () => {
@@ -325,7 +331,7 @@ describe('what operators see of webhook delivery', () => {
     assert.equal(response.status, 200);
     await stack.nextcloud.writeFile('alice', 'files/metered.txt', 'x');
     await until(() => receiver.requests.length === 1, 'the delivery');
-    const body = await (await fetch(`${stack.gateway.metricsAddress}/metrics`)).text();
+    const body = await metrics(stack);
     for (const expected of [
       'gw_webhook_attempts_total{outcome="delivered"} 1',
       'gw_webhook_delivery_seconds_count 1',
@@ -362,6 +368,7 @@ describe('a webhook destination that keeps failing', () => {
       users,
       ...FAST,
       env: { ...FAST.env, WEBHOOK_DISABLE_AFTER: '1' },
+      config: { metricsPort: 0 },
     });
     receiver = await startReceiver((_request, res) => res.writeHead(500).end());
   });
@@ -370,7 +377,7 @@ describe('a webhook destination that keeps failing', () => {
     await stack.close();
   });
 
-  it('has its channels ended once it failed for the whole disable period', async () => {
+  it('has its channels ended once it failed for the whole disable period, counted as disabled', async () => {
     const { json } = await subscribeWebhook(stack, {
       topic: davUrl(stack, 'alice', 'failing.txt'),
       [`${NOTIFY}sendTo`]: `${receiver.origin}/failing`,
@@ -388,5 +395,8 @@ describe('a webhook destination that keeps failing', () => {
     );
     const response = await fetch(String(json.id), { method: 'DELETE', headers: alice });
     assert.equal(response.status, 404);
+    const ended = await metrics(stack);
+    assert.match(ended, /^gw_webhook_channels_ended_total\{reason="disabled"\} 1$/m);
+    assert.match(ended, /^gw_webhook_channels_ended_total\{reason="gone"\} 0$/m);
   });
 });
