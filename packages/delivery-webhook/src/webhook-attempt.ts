@@ -47,20 +47,47 @@ export async function attemptDelivery(
   const now = options.now ?? Date.now;
   const request = prepare(message, options.userAgent ?? 'notify-gateway', now());
   if ('kind' in request) return request;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const limit = attemptLimit(timeoutMs, options.signal);
   try {
-    const response = await options.dispatcher.request({ ...request, signal });
+    const response = await options.dispatcher.request({ ...request, signal: limit.signal });
     const responseBody = await readCapped(response.body, maxResponseBytes);
     return classify(response, responseBody, now());
   } catch (err) {
     if (err instanceof DestinationRefusedError) return { kind: 'permanent', reason: err.reason };
-    if (timeout.aborted) {
+    if (limit.timedOut()) {
       return { kind: 'retry', reason: `timed out after ${duration(timeoutMs)}`, overload: true };
     }
     if (options.signal?.aborted) return { kind: 'retry', reason: 'aborted', overload: false };
     return failure(err);
+  } finally {
+    limit.release();
   }
+}
+
+/**
+ * The attempt's own signal: aborted at the timeout or by the caller's. Its timer is cleared and
+ * its listener removed as soon as the attempt ends. `AbortSignal.timeout` would keep each
+ * attempt's timer until it fires, and `AbortSignal.any` with a long-lived caller's signal grows
+ * that signal's list of dependants with every attempt (Node 20).
+ */
+function attemptLimit(timeoutMs: number, caller: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const cancel = () => controller.abort();
+  if (caller?.aborted) cancel();
+  else caller?.addEventListener('abort', cancel, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    release() {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', cancel);
+    },
+  };
 }
 
 function limits(options: AttemptOptions) {

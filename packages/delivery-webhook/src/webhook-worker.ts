@@ -120,11 +120,14 @@ export class WebhookWorker {
   readonly #worker: Worker<WebhookMessage, DeliveryResult>;
   readonly #cooldownMs: number;
   readonly #disableAfterMs: number;
-  /** Aborted when `close()` stops waiting: attempts are cut off and their jobs left to stall. */
-  readonly #shutdown = new AbortController();
-  readonly #abandoned: Promise<never>;
-  /** Jobs being processed now. */
-  #running = 0;
+  /**
+   * Jobs being processed now, each with the controller that cuts it off when `close()` stops
+   * waiting. One per job, not one for all: a promise or signal that lives as long as the worker
+   * would keep a reaction or listener of every job ever raced against it, and leak them.
+   */
+  readonly #inFlight = new Set<AbortController>();
+  /** `close()` stopped waiting: a job that starts now is cut off at once. */
+  #cutOff = false;
   #closing: Promise<void> | undefined;
 
   constructor(options: WebhookWorkerOptions) {
@@ -162,11 +165,6 @@ export class WebhookWorker {
       keyPrefix: `${prefix}:${name}:`,
       disableAfterMs: this.#disableAfterMs,
     });
-    this.#abandoned = new Promise<never>((_, reject) => {
-      // BullMQ leaves a job that throws DelayedError where it is: active, its lock expiring.
-      this.#shutdown.signal.addEventListener('abort', () => reject(new DelayedError('abandoned')));
-    });
-    this.#abandoned.catch(() => {});
     this.#worker = new Worker<WebhookMessage, DeliveryResult>(name, this.#process, {
       connection: this.#client,
       prefix,
@@ -203,10 +201,11 @@ export class WebhookWorker {
     const closed = this.#worker.close(this.#client.status !== 'ready');
     const deadline = setTimeout(() => {
       this.#logger.warn(
-        { running: this.#running, timeoutMs },
+        { running: this.#inFlight.size, timeoutMs },
         'webhook attempts still running at shutdown; leaving their jobs to stall and be retried',
       );
-      this.#shutdown.abort();
+      this.#cutOff = true;
+      for (const job of this.#inFlight) job.abort();
     }, timeoutMs);
     try {
       // Redis may also go away during the close: the aborted attempts are then never recorded.
@@ -218,12 +217,25 @@ export class WebhookWorker {
   }
 
   readonly #process = (job: WebhookJob, token?: string): Promise<DeliveryResult> => {
-    this.#running++;
-    const delivery = this.#deliver(job, token).finally(() => this.#running--);
-    return Promise.race([delivery, this.#abandoned]);
+    const cutOff = new AbortController();
+    this.#inFlight.add(cutOff);
+    if (this.#cutOff) cutOff.abort();
+    const abandoned = new Promise<never>((_, reject) => {
+      // BullMQ leaves a job that throws DelayedError where it is: active, its lock expiring.
+      const abandon = () => reject(new DelayedError('abandoned'));
+      if (cutOff.signal.aborted) abandon();
+      else cutOff.signal.addEventListener('abort', abandon, { once: true });
+    });
+    abandoned.catch(() => {});
+    const delivery = this.#deliver(job, token, cutOff.signal);
+    return Promise.race([delivery, abandoned]).finally(() => this.#inFlight.delete(cutOff));
   };
 
-  async #deliver(job: WebhookJob, token: string | undefined): Promise<DeliveryResult> {
+  async #deliver(
+    job: WebhookJob,
+    token: string | undefined,
+    cutOff: AbortSignal,
+  ): Promise<DeliveryResult> {
     const message = job.data;
     const active = await this.#isActive(message.subscriptionId);
     if (active === undefined) return this.#holdBack(job, token, this.#cooldownMs, 'hook failed');
@@ -236,9 +248,9 @@ export class WebhookWorker {
     const pass = await this.#gate.acquire(destination);
     if (!pass.admitted) return this.#holdBack(job, token, pass.delayMs, pass.reason);
     const startedAt = Date.now();
-    const outcome = await this.#attempt(job);
+    const outcome = await this.#attempt(job, cutOff);
     const now = Date.now();
-    if (this.#shutdown.signal.aborted) {
+    if (cutOff.aborted) {
       pass.settle('abandoned', now);
       throw new DelayedError('abandoned');
     }
@@ -269,9 +281,9 @@ export class WebhookWorker {
     throw new DelayedError();
   }
 
-  async #attempt(job: WebhookJob): Promise<AttemptOutcome> {
+  async #attempt(job: WebhookJob, cutOff: AbortSignal): Promise<AttemptOutcome> {
     try {
-      return await this.#options.attempt(job.data, this.#shutdown.signal);
+      return await this.#options.attempt(job.data, cutOff);
     } catch (err) {
       this.#logger.error({ err, jobId: job.id }, 'webhook attempt threw; counting it as retryable');
       const reason = `attempt failed: ${err instanceof Error ? err.message : String(err)}`;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -359,6 +360,14 @@ describe('attemptDelivery', () => {
     await until(() => receiver.requests.length === 1, 'the request');
     controller.abort();
     await expectOutcome(pending, { kind: 'retry', reason: 'aborted', overload: false });
+  });
+
+  it('leaves no listener on a caller signal that outlives its attempts', async () => {
+    const worker = new AbortController();
+    for (const path of ['/ok', '/gone', '/ok']) {
+      await attempt(path, { signal: worker.signal });
+    }
+    assert.equal(getEventListeners(worker.signal, 'abort').length, 0);
   });
 
   it('refuses invalid options', async () => {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { captureLogs, type RedisServerProcess, startRedisServer, until } from '@gw/testkit';
 import { type Job, Queue } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
@@ -32,6 +34,18 @@ const RETRY = { delaysMs: [50, 100, 200], overloadMinimumMs: 150 };
 const EXACT = () => 0.5;
 const DELIVERED: AttemptOutcome = { kind: 'delivered', status: 200 };
 const FAILED: AttemptOutcome = { kind: 'retry', reason: 'HTTP 503', status: 503, overload: false };
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Bytes of the JS heap in use once the garbage is collected. */
+async function liveHeap(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    collectGarbage();
+    await sleep(20);
+  }
+  return process.memoryUsage().heapUsed;
+}
 
 /** Polls an async condition; fails after `timeoutMs`, naming what it waited for. */
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5_000) {
@@ -480,6 +494,33 @@ describe('WebhookWorker', () => {
         );
         assert.equal(r.count(message.id), 2);
       }
+    });
+  });
+
+  describe('memory', () => {
+    it('keeps nothing of the jobs it has finished, delivered or held back', async () => {
+      let attempted = 0;
+      const { queue } = setUp({
+        attempt: async () => {
+          attempted++;
+          return DELIVERED;
+        },
+      });
+      // Eight destinations at 16 attempts each at most: many jobs wait or are held back.
+      const burst = async (count: number) => {
+        const target = attempted + count;
+        const messages = Array.from({ length: count }, (_, i) =>
+          testMessage({ url: `https://d${i % 8}.example/hook` }),
+        );
+        await Promise.all(messages.map((message) => queue.enqueue(message)));
+        await until(() => attempted >= target, `${count} deliveries`, 30_000);
+      };
+      await burst(2_000);
+      const before = await liveHeap();
+      await burst(6_000);
+      const grownKiB = ((await liveHeap()) - before) / 1024;
+      // Keeping a few hundred bytes per job (a promise, its reaction) would be about 5 MiB here.
+      assert.ok(grownKiB < 2048, `the heap grew by ${grownKiB.toFixed(0)} KiB over 6,000 jobs`);
     });
   });
 
