@@ -21,8 +21,8 @@ import { percentile } from './percentile.js';
 // The built gateway, as production runs it: under tsx the process carries the compiler too
 // (about 150 MiB idle instead of about 60), which would swamp the RSS figure.
 const gatewayCli = fileURLToPath(new URL('../apps/gateway/dist/cli.js', import.meta.url));
-const USER = { uid: 'bench', password: 'bench-password' };
-const AUTHORIZATION = `Basic ${Buffer.from(`${USER.uid}:${USER.password}`).toString('base64')}`;
+export const BENCH_USER = { uid: 'bench', password: 'bench-password' };
+export const BENCH_AUTHORIZATION = `Basic ${Buffer.from(`${BENCH_USER.uid}:${BENCH_USER.password}`).toString('base64')}`;
 export const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
 
 export interface GatewaySolid {
@@ -62,7 +62,7 @@ export async function startGatewaySolid(options: GatewaySolidOptions = {}): Prom
   const nextcloud = await SimulatedNextcloud.start({
     database: { pool: database.pool, prefix: database.prefix },
     redis: redis.url,
-    users: [USER],
+    users: [BENCH_USER],
   });
   const publisher = new Redis(redis.url);
   const port = await freePort();
@@ -87,7 +87,7 @@ export async function startGatewaySolid(options: GatewaySolidOptions = {}): Prom
     database,
     rssBytes: () => rssBytes(child.pid),
     async file(name) {
-      const { fileId } = await nextcloud.writeFile(USER.uid, `files/${name}`, 'x');
+      const { fileId } = await nextcloud.writeFile(BENCH_USER.uid, `files/${name}`, 'x');
       const { rows } = await database.pool.query<{ storage: string }>(
         'SELECT storage FROM oc_filecache WHERE fileid = $1',
         [fileId],
@@ -95,7 +95,7 @@ export async function startGatewaySolid(options: GatewaySolidOptions = {}): Prom
       const storage = Number(rows[0]?.storage);
       const payload = JSON.stringify({ storage, path: `files/${name}`, file_id: fileId });
       return {
-        topic: `${nextcloud.url}remote.php/dav/files/${USER.uid}/${name}`,
+        topic: `${nextcloud.url}remote.php/dav/files/${BENCH_USER.uid}/${name}`,
         async change(beforePublish) {
           const n = ++etag;
           await database.pool.query('UPDATE oc_filecache SET etag = $1 WHERE fileid = $2', [
@@ -134,7 +134,7 @@ export async function subscribe(
 ): Promise<Record<string, unknown>> {
   const response = await fetch(`${gateway.baseUrl}.notifications/${type}/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/ld+json', authorization: AUTHORIZATION },
+    headers: { 'content-type': 'application/ld+json', authorization: BENCH_AUTHORIZATION },
     body: JSON.stringify({
       '@context': ['https://www.w3.org/ns/solid/notification/v1'],
       type: `${NOTIFY}${type}`,

@@ -21,9 +21,9 @@ import {
   startRedisServer,
 } from '@gw/testkit';
 import { Redis } from 'ioredis';
-import { WebSocket } from 'ws';
 import { sleep, withTimeout } from './async-pool.js';
 import { bareWsFloor, timeToLast } from './bare-ws-floor.js';
+import { type LegacyClient as Client, connectLegacy } from './legacy-client.js';
 import { percentile } from './percentile.js';
 import { benchStorageMapping } from './storage-mapping.js';
 
@@ -45,11 +45,6 @@ const UPDATES = Number(args.updates);
 const THROUGHPUT_USERS = 100;
 
 const gatewayCli = fileURLToPath(new URL('../apps/gateway/src/cli.ts', import.meta.url));
-
-interface Client {
-  socket: WebSocket;
-  onMessage: ((text: string) => void) | undefined;
-}
 
 async function main() {
   console.log(
@@ -193,29 +188,11 @@ async function connectAll(url: string, users: BenchUser[], concurrency: number) 
   const worker = async () => {
     while (next < users.length) {
       const user = users[next++] as BenchUser;
-      clients.push(await connect(url, user));
+      clients.push(await connectLegacy(url, user));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return clients;
-}
-
-function connect(url: string, user: BenchUser): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
-    const client: Client = { socket, onMessage: undefined };
-    socket.once('open', () => {
-      socket.send(user.uid);
-      socket.send(user.password);
-    });
-    socket.on('message', (data) => {
-      const text = data.toString();
-      if (text === 'authenticated') resolve(client);
-      else if (text.startsWith('err:')) reject(new Error(text));
-      else client.onMessage?.(text);
-    });
-    socket.once('error', reject);
-  });
 }
 
 function fanOutRounds(publisher: Redis, storage: number, clients: Client[]) {
