@@ -218,15 +218,14 @@ export class WebhookWorker {
 
   readonly #process = (job: WebhookJob, token?: string): Promise<DeliveryResult> => {
     const cutOff = new AbortController();
-    this.#inFlight.add(cutOff);
-    if (this.#cutOff) cutOff.abort();
     const abandoned = new Promise<never>((_, reject) => {
       // BullMQ leaves a job that throws DelayedError where it is: active, its lock expiring.
       const abandon = () => reject(new DelayedError('abandoned'));
-      if (cutOff.signal.aborted) abandon();
-      else cutOff.signal.addEventListener('abort', abandon, { once: true });
+      cutOff.signal.addEventListener('abort', abandon, { once: true });
     });
     abandoned.catch(() => {});
+    this.#inFlight.add(cutOff);
+    if (this.#cutOff) cutOff.abort();
     const delivery = this.#deliver(job, token, cutOff.signal);
     return Promise.race([delivery, abandoned]).finally(() => this.#inFlight.delete(cutOff));
   };
