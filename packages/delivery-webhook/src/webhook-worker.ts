@@ -212,6 +212,9 @@ export class WebhookWorker {
       await Promise.race([closed, sleep(timeoutMs + CLOSE_GRACE_MS, undefined, { ref: false })]);
     } finally {
       clearTimeout(deadline);
+      // A close cut short leaves BullMQ's own blocking connection reconnecting, which would
+      // keep the process alive: drop it too (a no-op after a close that finished).
+      this.#worker.disconnect().catch(() => {});
       this.#client.disconnect();
     }
   }
